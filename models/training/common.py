@@ -1,0 +1,251 @@
+"""Shared helpers: dataset listing, letterbox, decoding, NMS and COCO-style mAP.
+
+The preprocessing / decoding / NMS / matching implemented here is THE reference that the
+Java evaluator must reproduce (see models/README.md, section "Evaluation protocol").
+"""
+import os
+
+import cv2
+import numpy as np
+
+PAD_VALUE = 114
+STRIDES = (8, 16, 32)
+IMG_EXTS = (".jpg", ".jpeg", ".png", ".bmp")
+
+
+# --------------------------------------------------------------------------- data listing
+def read_split(ds_dir, split):
+    """Image file names of a split. split=None (or no splits/ folder) -> every image in images/."""
+    if split is not None:
+        p = os.path.join(ds_dir, "splits", split + ".txt")
+        if os.path.isfile(p):
+            with open(p) as f:
+                return [ln.strip() for ln in f if ln.strip()]
+        if os.path.isdir(os.path.join(ds_dir, "splits")):
+            raise FileNotFoundError(p)
+    return sorted(n for n in os.listdir(os.path.join(ds_dir, "images"))
+                  if n.lower().endswith(IMG_EXTS))
+
+
+def read_labels(ds_dir, name, w, h):
+    """YOLO label file -> (boxes xyxy in pixels float32 [M,4], classes int64 [M])."""
+    stem = os.path.splitext(name)[0]
+    p = os.path.join(ds_dir, "labels", stem + ".txt")
+    boxes, cls = [], []
+    if os.path.isfile(p):
+        with open(p) as f:
+            for ln in f:
+                v = ln.split()
+                if len(v) < 5:
+                    continue
+                c, cx, cy, bw, bh = int(float(v[0])), *map(float, v[1:5])
+                boxes.append([(cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h])
+                cls.append(c)
+    return (np.array(boxes, np.float32).reshape(-1, 4), np.array(cls, np.int64))
+
+
+def load_image(path):
+    img = cv2.imread(path, cv2.IMREAD_COLOR)  # BGR uint8
+    if img is None:
+        raise IOError("cannot read " + path)
+    return img
+
+
+# --------------------------------------------------------------------------- preprocessing
+def letterbox_params(w, h, W, H):
+    r = min(W / w, H / h)
+    nw, nh = int(round(w * r)), int(round(h * r))
+    left, top = (W - nw) // 2, (H - nh) // 2
+    return r, nw, nh, left, top
+
+
+def letterbox(img_bgr, W, H):
+    """Resize keeping aspect (cv2.INTER_LINEAR), centre on a W x H canvas filled with 114.
+    Returns RGB uint8 HxWx3 and (r, left, top)."""
+    h, w = img_bgr.shape[:2]
+    r, nw, nh, left, top = letterbox_params(w, h, W, H)
+    out = np.full((H, W, 3), PAD_VALUE, np.uint8)
+    if (nw, nh) != (w, h):
+        img_bgr = cv2.resize(img_bgr, (nw, nh), interpolation=cv2.INTER_LINEAR)
+    out[top:top + nh, left:left + nw] = img_bgr
+    return out[:, :, ::-1].copy(), (r, left, top)
+
+
+def to_tensor_array(rgb_u8):
+    """HxWx3 RGB uint8 -> 3xHxW float32 in 0..1 (pixel / 255)."""
+    return np.ascontiguousarray(rgb_u8.transpose(2, 0, 1)).astype(np.float32) / 255.0
+
+
+# --------------------------------------------------------------------------- decoding
+def box_iou_one_to_many(b, bs):
+    ix1 = np.maximum(b[0], bs[:, 0]); iy1 = np.maximum(b[1], bs[:, 1])
+    ix2 = np.minimum(b[2], bs[:, 2]); iy2 = np.minimum(b[3], bs[:, 3])
+    inter = np.clip(ix2 - ix1, 0, None) * np.clip(iy2 - iy1, 0, None)
+    a = (b[2] - b[0]) * (b[3] - b[1])
+    a2 = (bs[:, 2] - bs[:, 0]) * (bs[:, 3] - bs[:, 1])
+    union = a + a2 - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
+
+
+def nms(boxes, scores, iou_thr, max_keep):
+    """Greedy NMS: visit boxes by descending score (stable), keep a box unless its IoU with an
+    already kept box is > iou_thr; stop after max_keep kept boxes. Returns kept indices."""
+    order = np.argsort(-scores, kind="stable")
+    keep = []
+    suppressed = np.zeros(len(order), bool)
+    b = boxes[order]
+    for i in range(len(order)):
+        if suppressed[i]:
+            continue
+        keep.append(order[i])
+        if len(keep) >= max_keep:
+            break
+        rest = i + 1
+        if rest < len(order):
+            ious = box_iou_one_to_many(b[i], b[rest:])
+            suppressed[rest:] |= ious > iou_thr
+    return np.array(keep, np.int64)
+
+
+def decode(output, r, left, top, img_w, img_h, conf=0.001, iou=0.5, max_det=300):
+    """output: numpy [4+C, N] for one image (model output without the batch dim).
+    Returns (boxes xyxy in original image pixels [K,4], scores [K], classes [K])."""
+    C = output.shape[0] - 4
+    cls_scores = output[4:]
+    if C == 1:
+        cls_id = np.zeros(output.shape[1], np.int64)
+        score = cls_scores[0]
+    else:
+        cls_id = cls_scores.argmax(0)
+        score = cls_scores.max(0)
+    m = score > conf
+    cx, cy, w, h = output[0, m], output[1, m], output[2, m], output[3, m]
+    score, cls_id = score[m], cls_id[m]
+    x1 = (cx - w / 2 - left) / r; y1 = (cy - h / 2 - top) / r
+    x2 = (cx + w / 2 - left) / r; y2 = (cy + h / 2 - top) / r
+    boxes = np.stack([np.clip(x1, 0, img_w), np.clip(y1, 0, img_h),
+                      np.clip(x2, 0, img_w), np.clip(y2, 0, img_h)], 1).astype(np.float64)
+    out_b, out_s, out_c = [], [], []
+    for c in np.unique(cls_id):
+        idx = np.nonzero(cls_id == c)[0]
+        k = idx[nms(boxes[idx], score[idx].astype(np.float64), iou, max_det)]
+        out_b.append(boxes[k]); out_s.append(score[k]); out_c.append(cls_id[k])
+    if not out_b:
+        return np.zeros((0, 4)), np.zeros(0), np.zeros(0, np.int64)
+    b, s, c = np.concatenate(out_b), np.concatenate(out_s), np.concatenate(out_c)
+    o = np.argsort(-s, kind="stable")[:max_det]
+    return b[o], s[o], c[o]
+
+
+# --------------------------------------------------------------------------- metrics
+IOU_THRS = np.linspace(0.5, 0.95, 10)
+
+
+def match_image(det_boxes, det_scores, gt_boxes, iou_thr):
+    """Greedy matching of one image / one class: detections in descending score order, each takes
+    the still unmatched ground truth with the highest IoU if that IoU >= iou_thr."""
+    order = np.argsort(-det_scores, kind="stable")
+    tp = np.zeros(len(det_scores), bool)
+    used = np.zeros(len(gt_boxes), bool)
+    if len(gt_boxes) == 0:
+        return tp
+    for i in order:
+        ious = box_iou_one_to_many(det_boxes[i], gt_boxes)
+        ious[used] = -1.0
+        j = int(np.argmax(ious))
+        if ious[j] >= iou_thr:
+            used[j] = True
+            tp[i] = True
+    return tp
+
+
+def ap_101(tp_sorted, n_gt):
+    """COCO 101-point interpolated AP from TP flags sorted by descending score."""
+    if n_gt == 0:
+        return float("nan")
+    if len(tp_sorted) == 0:
+        return 0.0
+    tpc = np.cumsum(tp_sorted)
+    fpc = np.cumsum(~tp_sorted)
+    rec = tpc / n_gt
+    prec = tpc / (tpc + fpc)
+    # precision envelope (monotone non-increasing from the right)
+    prec = np.maximum.accumulate(prec[::-1])[::-1]
+    rs = np.linspace(0, 1, 101)
+    idx = np.searchsorted(rec, rs, side="left")
+    q = np.where(idx < len(prec), prec[np.minimum(idx, len(prec) - 1)], 0.0)
+    return float(q.mean())
+
+
+class Evaluator:
+    """Accumulates per-image detections (max 300, conf 0.001) and ground truth."""
+
+    def __init__(self, num_classes=1):
+        self.nc = num_classes
+        self.images = []  # (det_boxes, det_scores, det_cls, gt_boxes, gt_cls)
+
+    def add(self, det_boxes, det_scores, det_cls, gt_boxes, gt_cls):
+        self.images.append((np.asarray(det_boxes, np.float64).reshape(-1, 4), np.asarray(det_scores, np.float64),
+                            np.asarray(det_cls, np.int64), np.asarray(gt_boxes, np.float64).reshape(-1, 4),
+                            np.asarray(gt_cls, np.int64)))
+
+    def _tp_lists(self, c, iou_thr, score_thr=None, max_det=None):
+        scores, tps, n_gt = [], [], 0
+        for db, ds, dc, gb, gc in self.images:
+            if max_det is not None:  # detections are already sorted by score desc
+                db, ds, dc = db[:max_det], ds[:max_det], dc[:max_det]
+            m = dc == c
+            if score_thr is not None:
+                m &= ds >= score_thr
+            g = gb[gc == c]
+            n_gt += len(g)
+            tps.append(match_image(db[m], ds[m], g, iou_thr))
+            scores.append(ds[m])
+        s = np.concatenate(scores) if scores else np.zeros(0)
+        t = np.concatenate(tps) if tps else np.zeros(0, bool)
+        o = np.argsort(-s, kind="stable")
+        return s[o], t[o], n_gt
+
+    def map(self):
+        """Returns (mAP50, mAP50_95) averaged over classes that have ground truth."""
+        ap50, ap5095 = [], []
+        for c in range(self.nc):
+            aps = []
+            for t in IOU_THRS:
+                _, tp, n_gt = self._tp_lists(c, t)
+                aps.append(ap_101(tp, n_gt))
+            if np.isnan(aps[0]):
+                continue
+            ap50.append(aps[0]); ap5095.append(float(np.mean(aps)))
+        if not ap50:
+            return 0.0, 0.0
+        return float(np.mean(ap50)), float(np.mean(ap5095))
+
+    def prf(self, score_thr, max_det=100, iou_thr=0.5):
+        tp_all, n_det, n_gt = 0, 0, 0
+        for c in range(self.nc):
+            s, tp, g = self._tp_lists(c, iou_thr, score_thr, max_det)
+            tp_all += int(tp.sum()); n_det += len(s); n_gt += g
+        p = tp_all / n_det if n_det else 0.0
+        r = tp_all / n_gt if n_gt else 0.0
+        f1 = 2 * p * r / (p + r) if p + r > 0 else 0.0
+        return p, r, f1
+
+    def best_f1_threshold(self, max_det=100, iou_thr=0.5):
+        """Score threshold (one of the detection scores) maximising F1 (all classes pooled)."""
+        ss, tt, n_gt = [], [], 0
+        for c in range(self.nc):
+            s, tp, g = self._tp_lists(c, iou_thr, None, max_det)
+            ss.append(s); tt.append(tp); n_gt += g
+        s = np.concatenate(ss); tp = np.concatenate(tt)
+        o = np.argsort(-s, kind="stable"); s, tp = s[o], tp[o]
+        if len(s) == 0 or n_gt == 0:
+            return 0.25, 0.0
+        tpc = np.cumsum(tp); k = np.arange(1, len(s) + 1)
+        p = tpc / k; r = tpc / n_gt
+        f1 = np.where(p + r > 0, 2 * p * r / np.maximum(p + r, 1e-12), 0)
+        # only cut between distinct scores
+        valid = np.append(s[1:] < s[:-1], True)
+        f1 = np.where(valid, f1, -1)
+        i = int(np.argmax(f1))
+        return float(s[i]), float(f1[i])

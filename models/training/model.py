@@ -1,0 +1,188 @@
+"""Compact anchor-free single-stage detector (YOLOv8-style, no DFL).
+
+Backbone: CSP (C2f) stages, strides 2..32, SPPF.  Neck: FPN + PAN.  Head: decoupled box / cls
+branches per level (strides 8, 16, 32).  Box branch predicts distances (left, top, right, bottom)
+from the anchor point in units of the stride through softplus.
+
+forward(x) returns the deployment contract: [B, 4+C, N] with rows cx, cy, w, h (input pixels)
+and sigmoid class probabilities; N = sum over strides of (H/s)*(W/s), level order 8, 16, 32,
+row-major (y, then x) inside a level.  Anchor points are computed from the feature-map shapes
+with tensor ops only, so a traced model works for any H, W that are multiples of 32.
+"""
+import math
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+STRIDES = (8, 16, 32)
+
+
+class Conv(nn.Module):
+    def __init__(self, c1, c2, k=1, s=1, g=1):
+        super().__init__()
+        self.conv = nn.Conv2d(c1, c2, k, s, k // 2, groups=g, bias=False)
+        self.bn = nn.BatchNorm2d(c2, eps=1e-3, momentum=0.03)
+        self.act = nn.SiLU(inplace=True)
+
+    def forward(self, x):
+        return self.act(self.bn(self.conv(x)))
+
+
+class Bottleneck(nn.Module):
+    def __init__(self, c, shortcut=True):
+        super().__init__()
+        self.cv1 = Conv(c, c, 3)
+        self.cv2 = Conv(c, c, 3)
+        self.add = shortcut
+
+    def forward(self, x):
+        y = self.cv2(self.cv1(x))
+        return x + y if self.add else y
+
+
+class C2f(nn.Module):
+    def __init__(self, c1, c2, n=1, shortcut=True):
+        super().__init__()
+        self.c = c2 // 2
+        self.cv1 = Conv(c1, 2 * self.c, 1)
+        self.cv2 = Conv((2 + n) * self.c, c2, 1)
+        self.m = nn.ModuleList(Bottleneck(self.c, shortcut) for _ in range(n))
+
+    def forward(self, x):
+        y = list(self.cv1(x).chunk(2, 1))
+        for m in self.m:
+            y.append(m(y[-1]))
+        return self.cv2(torch.cat(y, 1))
+
+
+class SPPF(nn.Module):
+    def __init__(self, c1, c2, k=5):
+        super().__init__()
+        c_ = c1 // 2
+        self.cv1 = Conv(c1, c_, 1)
+        self.cv2 = Conv(c_ * 4, c2, 1)
+        self.m = nn.MaxPool2d(k, 1, k // 2)
+
+    def forward(self, x):
+        x = self.cv1(x)
+        y1 = self.m(x); y2 = self.m(y1); y3 = self.m(y2)
+        return self.cv2(torch.cat([x, y1, y2, y3], 1))
+
+
+class Detector(nn.Module):
+    def __init__(self, num_classes=1, widths=(16, 32, 64, 96, 160), depths=(1, 2, 2, 1), neck=(48, 64, 96),
+                 head=(48, 48, 64)):
+        super().__init__()
+        self.nc = num_classes
+        w0, w1, w2, w3, w4 = widths
+        d1, d2, d3, d4 = depths
+        self.config = dict(num_classes=num_classes, widths=list(widths), depths=list(depths), neck=list(neck),
+                           head=list(head))
+        # backbone
+        self.stem = Conv(3, w0, 3, 2)                                    # /2
+        self.s1 = nn.Sequential(Conv(w0, w1, 3, 2), C2f(w1, w1, d1))     # /4
+        self.s2 = nn.Sequential(Conv(w1, w2, 3, 2), C2f(w2, w2, d2))     # /8  -> P3
+        self.s3 = nn.Sequential(Conv(w2, w3, 3, 2), C2f(w3, w3, d3))     # /16 -> P4
+        self.s4 = nn.Sequential(Conv(w3, w4, 3, 2), C2f(w4, w4, d4), SPPF(w4, w4))  # /32 -> P5
+        n3, n4, n5 = neck
+        # FPN (top-down)
+        self.up = nn.Upsample(scale_factor=2.0, mode="nearest")
+        self.td4 = C2f(w4 + w3, n4, 1, shortcut=False)
+        self.td3 = C2f(n4 + w2, n3, 1, shortcut=False)
+        # PAN (bottom-up)
+        self.dn3 = Conv(n3, n3, 3, 2)
+        self.bu4 = C2f(n3 + n4, n4, 1, shortcut=False)
+        self.dn4 = Conv(n4, n4, 3, 2)
+        self.bu5 = C2f(n4 + w4, n5, 1, shortcut=False)
+        # decoupled heads
+        self.box_heads = nn.ModuleList()
+        self.cls_heads = nn.ModuleList()
+        for c, hc in zip((n3, n4, n5), head):
+            self.box_heads.append(nn.Sequential(Conv(c, hc, 3), Conv(hc, hc, 3), nn.Conv2d(hc, 4, 1)))
+            self.cls_heads.append(nn.Sequential(Conv(c, hc, 3), Conv(hc, hc, 3), nn.Conv2d(hc, num_classes, 1)))
+        self._init_bias()
+
+    def _init_bias(self):
+        for bh, ch, s in zip(self.box_heads, self.cls_heads, STRIDES):
+            nn.init.constant_(bh[-1].bias, math.log(math.expm1(2.0)))  # softplus -> 2 strides each side
+            # prior probability so that ~5 objects per 640x640 image are expected
+            ch[-1].bias.data.fill_(math.log(5 / self.nc / (640 / s) ** 2))
+
+    def features(self, x):
+        c2 = self.s2(self.s1(self.stem(x)))
+        c3 = self.s3(c2)
+        c4 = self.s4(c3)
+        p4 = self.td4(torch.cat([self.up(c4), c3], 1))
+        p3 = self.td3(torch.cat([self.up(p4), c2], 1))
+        q4 = self.bu4(torch.cat([self.dn3(p3), p4], 1))
+        q5 = self.bu5(torch.cat([self.dn4(q4), c4], 1))
+        return [p3, q4, q5]
+
+    def raw(self, x):
+        """Per level: (box_raw [B,4,h,w], cls_logit [B,C,h,w])."""
+        return [(bh(f), ch(f)) for f, bh, ch in zip(self.features(x), self.box_heads, self.cls_heads)]
+
+    @staticmethod
+    def _anchor_grid(t):
+        """Anchor centres of a [B,*,h,w] map in units of cells ((i+0.5)), shape-dynamic for tracing."""
+        ones = torch.ones_like(t[:1, :1])  # [1,1,h,w]
+        gx = ones.cumsum(3) - 0.5
+        gy = ones.cumsum(2) - 0.5
+        return gx, gy
+
+    def forward_train(self, x):
+        """Returns (boxes xyxy in input pixels [B,N,4], cls logits [B,N,C], anchor points [N,2], strides [N,1])."""
+        boxes, logits, anchors, strides = [], [], [], []
+        for (br, cl), s in zip(self.raw(x), STRIDES):
+            B, _, h, w = br.shape
+            gx, gy = self._anchor_grid(br)
+            ax = (gx * s).reshape(-1)
+            ay = (gy * s).reshape(-1)
+            d = F.softplus(br).reshape(B, 4, -1) * s
+            boxes.append(torch.stack([ax - d[:, 0], ay - d[:, 1], ax + d[:, 2], ay + d[:, 3]], -1))
+            logits.append(cl.reshape(B, self.nc, -1).transpose(1, 2))
+            anchors.append(torch.stack([ax, ay], -1))
+            strides.append(torch.full((h * w, 1), float(s), device=x.device))
+        return torch.cat(boxes, 1), torch.cat(logits, 1), torch.cat(anchors, 0), torch.cat(strides, 0)
+
+    def forward(self, x):
+        """Deployment output [B, 4+C, N]: cx, cy, w, h in input pixels, then sigmoid scores."""
+        outs = []
+        for (br, cl), s in zip(self.raw(x), STRIDES):
+            B = br.shape[0]
+            gx, gy = self._anchor_grid(br)
+            d = F.softplus(br) * s
+            l, t, r, b = d[:, 0:1], d[:, 1:2], d[:, 2:3], d[:, 3:4]
+            cx = gx * s + (r - l) * 0.5
+            cy = gy * s + (b - t) * 0.5
+            o = torch.cat([cx, cy, l + r, t + b, torch.sigmoid(cl)], 1)
+            outs.append(o.flatten(2))
+        return torch.cat(outs, 2)
+
+
+def count_flops(model, h=640, w=640):
+    """Multiply-accumulates of conv layers (x2 = FLOPs) for a 1x3xhxw input."""
+    macs = [0]
+
+    def hook(m, inp, out):
+        k = m.kernel_size[0] * m.kernel_size[1]
+        macs[0] += out.numel() * (m.in_channels // m.groups) * k
+
+    hs = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    with torch.no_grad():
+        model.eval()(torch.zeros(1, 3, h, w))
+    for hh in hs:
+        hh.remove()
+    return macs[0]
+
+
+def fuse_for_export(model):
+    """Fold BatchNorm into the preceding conv (eval-mode equivalent, faster inference)."""
+    from torch.nn.utils.fusion import fuse_conv_bn_eval
+    model.eval()
+    for m in model.modules():
+        if isinstance(m, Conv) and isinstance(m.bn, nn.BatchNorm2d):
+            m.conv = fuse_conv_bn_eval(m.conv, m.bn)
+            m.bn = nn.Identity()
+    return model
