@@ -1,0 +1,46 @@
+package dk.vejsyn.inference.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of the {@code vejsyn} command line for everything that needs no service:
+ * detection, evaluation, rendering demo footage, benchmarks. The service module adds
+ * {@code serve} and friends on top of these subcommands.
+ */
+@Command(
+        name = "vejsyn",
+        mixinStandardHelpOptions = true,
+        version = "vejsyn 0.1.0",
+        description = "Finds road damage in vehicle camera footage.",
+        subcommands = {CommandLine.HelpCommand.class})
+public final class VejsynCli implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /** Exit code for bad input (files, options): the message says what and where. */
+    public static final int EXIT_BAD_INPUT = 2;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code (for tests and embedding). */
+    public static int run(String... args) {
+        Offline.enforce();
+        return newCommandLine().execute(args);
+    }
+
+    /** The configured command line, so the service module can add its own subcommands. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new VejsynCli());
+        cl.setExecutionExceptionHandler(new ErrorHandler());
+        return cl;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}
