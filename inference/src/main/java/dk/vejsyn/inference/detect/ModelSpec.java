@@ -1,0 +1,129 @@
+package dk.vejsyn.inference.detect;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the Java side needs to know about a shipped model, read from its metadata file
+ * ({@code models/pothole-detector.json}, contract in {@code models/README.md}).
+ *
+ * <p>Input: float32 {@code [1, 3, H, W]}, RGB, pixel values times {@code scale}, letterboxed
+ * with {@code padValue}. Output: float32 {@code [1, 4 + C, N]}, rows 0..3 box centre x, centre y,
+ * width, height in input-tensor pixels, rows 4.. per-class sigmoid probabilities.
+ *
+ * @param modelFile the TorchScript file beside the metadata file
+ * @param name model name
+ * @param version model version
+ * @param inputWidth recommended input width (multiple of 32)
+ * @param inputHeight recommended input height (multiple of 32)
+ * @param scale pixel scale factor (1/255)
+ * @param padValue letterbox padding in 0..255 pixel units
+ * @param classes damage type of each output class row, in order
+ * @param scoreThreshold score threshold chosen on validation data (max F1)
+ * @param iouThreshold NMS IoU threshold
+ * @param maxDetections cap on detections per frame after NMS
+ */
+public record ModelSpec(
+        Path modelFile,
+        String name,
+        String version,
+        int inputWidth,
+        int inputHeight,
+        double scale,
+        int padValue,
+        List<DamageType> classes,
+        float scoreThreshold,
+        float iouThreshold,
+        int maxDetections) {
+
+    public ModelSpec {
+        Objects.requireNonNull(modelFile, "modelFile");
+        if (inputWidth <= 0 || inputHeight <= 0 || inputWidth % 32 != 0 || inputHeight % 32 != 0) {
+            throw new IllegalArgumentException(
+                    "model input size must be positive multiples of 32: " + inputWidth + "x" + inputHeight);
+        }
+        if (classes.isEmpty()) {
+            throw new IllegalArgumentException("model metadata lists no classes");
+        }
+        classes = List.copyOf(classes);
+        checkUnit("score threshold", scoreThreshold);
+        checkUnit("IoU threshold", iouThreshold);
+        if (maxDetections <= 0) {
+            throw new IllegalArgumentException("max detections must be positive: " + maxDetections);
+        }
+    }
+
+    private static void checkUnit(String what, float v) {
+        if (!(v >= 0 && v <= 1)) {
+            throw new IllegalArgumentException(what + " must be in [0, 1]: " + v);
+        }
+    }
+
+    /** The default model shipped in {@code models/} of the repository. */
+    public static Path defaultMetadataFile() {
+        String root = System.getProperty("vejsyn.repo.root");
+        Path base = root != null ? Path.of(root) : Path.of(".");
+        return base.resolve("models").resolve("pothole-detector.json");
+    }
+
+    /** Reads a metadata file; the TorchScript file has the same name with extension {@code .pt}. */
+    public static ModelSpec load(Path metadataFile) {
+        if (!Files.isRegularFile(metadataFile)) {
+            throw new IllegalArgumentException("model metadata not found: " + metadataFile);
+        }
+        try {
+            JsonNode root = new ObjectMapper().readTree(metadataFile.toFile());
+            String fileName = metadataFile.getFileName().toString().replaceFirst("\\.json$", "") + ".pt";
+            Path modelFile = metadataFile.resolveSibling(fileName);
+            if (!Files.isRegularFile(modelFile)) {
+                throw new IllegalArgumentException("model file not found: " + modelFile);
+            }
+            JsonNode input = required(root, "input", metadataFile);
+            JsonNode thresholds = required(root, "thresholds", metadataFile);
+            List<DamageType> classes = new ArrayList<>();
+            for (JsonNode c : required(root, "classes", metadataFile)) {
+                classes.add(DamageType.fromName(c.asText()));
+            }
+            return new ModelSpec(
+                    modelFile,
+                    root.path("name").asText("model"),
+                    root.path("version").asText("unknown"),
+                    required(input, "width", metadataFile).asInt(),
+                    required(input, "height", metadataFile).asInt(),
+                    input.path("scale").asDouble(1 / 255.0),
+                    input.path("pad_value").asInt(114),
+                    classes,
+                    (float) required(thresholds, "score", metadataFile).asDouble(),
+                    (float) thresholds.path("iou").asDouble(0.5),
+                    thresholds.path("max_detections").asInt(100));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read model metadata " + metadataFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonNode required(JsonNode node, String field, Path file) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("model metadata " + file + " lacks field '" + field + "'");
+        }
+        return v;
+    }
+
+    /** A copy with other thresholds (from configuration or the command line). */
+    public ModelSpec withThresholds(float score, float iou, int maxDet) {
+        return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,
+                classes, score, iou, maxDet);
+    }
+
+    /** A copy with another input size (both multiples of 32). */
+    public ModelSpec withInputSize(int width, int height) {
+        return new ModelSpec(modelFile, name, version, width, height, scale, padValue,
+                classes, scoreThreshold, iouThreshold, maxDetections);
+    }
+}

@@ -1,0 +1,103 @@
+package dk.vejsyn.inference.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Decoding and NMS on hand-made output tensors of the {@code [1, 4 + C, N]} contract. */
+class DecodingTest {
+    private static final List<DamageType> TWO = List.of(DamageType.POTHOLE, DamageType.LONGITUDINAL_CRACK);
+
+    /** Builds a row-major [4 + C, N] array from per-anchor rows {cx, cy, w, h, p0, p1, ...}. */
+    private static float[] tensor(int classes, float[]... anchors) {
+        int n = anchors.length;
+        float[] out = new float[(4 + classes) * n];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < 4 + classes; r++) {
+                out[r * n + i] = anchors[i][r];
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void keepsOnlyAnchorsAboveThresholdWithTheirBestClass() {
+        float[] out = tensor(2,
+                new float[] {100, 100, 20, 10, 0.9f, 0.1f},
+                new float[] {200, 50, 10, 10, 0.1f, 0.6f},
+                new float[] {300, 50, 10, 10, 0.2f, 0.2f});
+        var c = new YoloDecoder(TWO).decode(out, 3, 0.25f);
+        assertThat(c).hasSize(2);
+        assertThat(c.get(0).classIndex()).isZero();
+        assertThat(c.get(0).box()).isEqualTo(new PixelBox(90, 95, 110, 105));
+        assertThat(c.get(1).classIndex()).isEqualTo(1);
+        assertThat(c.get(1).score()).isEqualTo(0.6f);
+    }
+
+    @Test
+    void emptyOutputGivesNoCandidates() {
+        assertThat(new YoloDecoder(TWO).decode(new float[0], 0, 0.25f)).isEmpty();
+        float[] allLow = tensor(2, new float[] {1, 1, 1, 1, 0.01f, 0.02f});
+        assertThat(new YoloDecoder(TWO).decode(allLow, 1, 0.25f)).isEmpty();
+    }
+
+    @Test
+    void zeroSizedAndNanBoxesAreIgnored() {
+        float[] out = tensor(1, new float[] {10, 10, 0, 5, 0.9f}, new float[] {10, 10, 5, 5, Float.NaN});
+        assertThat(new YoloDecoder(List.of(DamageType.POTHOLE)).decode(out, 2, 0.25f)).isEmpty();
+    }
+
+    @Test
+    void outputOfTheWrongShapeIsRejected() {
+        assertThatThrownBy(() -> new YoloDecoder(TWO).decode(new float[11], 2, 0.25f))
+                .hasMessageContaining("expected (4 + 2) x 2");
+    }
+
+    @Test
+    void nmsSuppressesOverlapsWithinAClassButNotAcrossClasses() {
+        var a = new YoloDecoder.Candidate(new PixelBox(0, 0, 100, 100), 0, 0.9f);
+        var b = new YoloDecoder.Candidate(new PixelBox(5, 5, 105, 105), 0, 0.8f);     // IoU ~0.82 with a
+        var crack = new YoloDecoder.Candidate(new PixelBox(5, 5, 105, 105), 1, 0.7f); // same place, other class
+        var far = new YoloDecoder.Candidate(new PixelBox(300, 300, 350, 350), 0, 0.3f);
+        var kept = Nms.apply(List.of(b, far, crack, a), 0.5f, 100);
+        assertThat(kept).containsExactly(a, crack, far);
+    }
+
+    @Test
+    void nmsKeepsTouchingBoxesAndHonoursTheCap() {
+        var a = new YoloDecoder.Candidate(new PixelBox(0, 0, 10, 10), 0, 0.9f);
+        var b = new YoloDecoder.Candidate(new PixelBox(10, 0, 20, 10), 0, 0.8f);
+        var c = new YoloDecoder.Candidate(new PixelBox(20, 0, 30, 10), 0, 0.7f);
+        assertThat(Nms.apply(List.of(a, b, c), 0.5f, 100)).hasSize(3);
+        assertThat(Nms.apply(List.of(c, b, a), 0.5f, 2)).containsExactly(a, b);
+    }
+
+    @Test
+    void letterboxMapsInputBoxesBackToFramePixels() {
+        // 1280x720 into 640x640: scale 0.5, 360 px high, 140 px padding on top.
+        Letterbox lb = Letterbox.fit(1280, 720, 640, 640);
+        assertThat(lb.scale()).isEqualTo(0.5);
+        assertThat(lb.padY()).isEqualTo(140);
+        assertThat(lb.padX()).isZero();
+        PixelBox frame = lb.toFrame(new PixelBox(100, 240, 120, 260));
+        assertThat(frame.x1()).isCloseTo(200, within(1e-9));
+        assertThat(frame.y1()).isCloseTo(200, within(1e-9));
+        assertThat(frame.x2()).isCloseTo(240, within(1e-9));
+        assertThat(frame.y2()).isCloseTo(240, within(1e-9));
+    }
+
+    @Test
+    void boxesReachingIntoThePaddingAreClippedToTheFrameEdge() {
+        Letterbox lb = Letterbox.fit(1280, 720, 640, 640);
+        PixelBox frame = lb.toFrame(new PixelBox(-10, 130, 30, 150));
+        assertThat(frame.x1()).isZero();
+        assertThat(frame.y1()).isZero();
+        assertThat(frame.y2()).isCloseTo(20, within(1e-9));
+        PixelBox bottomRight = lb.toFrame(new PixelBox(620, 490, 660, 520));
+        assertThat(bottomRight.x2()).isEqualTo(1280);
+        assertThat(bottomRight.y2()).isEqualTo(720);
+    }
+}
