@@ -50,7 +50,7 @@ public final class DjlDetector implements Detector {
      * A loaded model that hands out one detector per worker thread. Close it after every
      * detector made from it is closed.
      */
-    public static final class DetectorModel implements AutoCloseable {
+    public static final class DetectorModel implements DetectorFactory, AutoCloseable {
         private final ModelSpec spec;
         private final ZooModel<Frame, List<Detection>> model;
 
@@ -81,6 +81,7 @@ public final class DjlDetector implements Detector {
         }
 
         /** A new detector with its own predictor and translator; timings go to {@code times}. */
+        @Override
         public DjlDetector newDetector(StageTimes times) {
             FrameTranslator translator = new FrameTranslator(spec, times);
             return new DjlDetector(model.newPredictor(translator), translator, times);

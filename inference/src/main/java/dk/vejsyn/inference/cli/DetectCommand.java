@@ -1,0 +1,188 @@
+package dk.vejsyn.inference.cli;
+
+import dk.vejsyn.inference.InputException;
+import dk.vejsyn.inference.detect.DjlDetector;
+import dk.vejsyn.inference.detect.ModelSpec;
+import dk.vejsyn.inference.frame.FrameSource;
+import dk.vejsyn.inference.frame.FrameSources;
+import dk.vejsyn.inference.frame.SourceOptions;
+import dk.vejsyn.inference.geo.CameraModel;
+import dk.vejsyn.inference.geo.ObservationLocator;
+import dk.vejsyn.inference.output.ObservationFiles;
+import dk.vejsyn.inference.pipeline.BatchPipeline;
+import dk.vejsyn.inference.pipeline.ObservationSink;
+import dk.vejsyn.inference.pipeline.PipelineSettings;
+import dk.vejsyn.inference.pipeline.RunReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vejsyn detect}: footage in, located detections out (GeoJSON, optionally CSV). The
+ * service module extends this command to write into the findings store as well.
+ */
+@Command(name = "detect", mixinStandardHelpOptions = true,
+        description = {"Finds road damage in drive footage and writes located detections.",
+            "Input: a video with its GPS track, or a folder/zip of geotagged JPEGs."})
+public class DetectCommand implements Callable<Integer> {
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    static class Input {
+        @ArgGroup(exclusive = false)
+        VideoInput video;
+
+        @Option(names = "--images", paramLabel = "DIR|ZIP", required = true,
+                description = "Folder or zip of JPEGs with EXIF GPS.")
+        Path images;
+    }
+
+    static class VideoInput {
+        @Option(names = "--video", required = true, paramLabel = "FILE", description = "MP4/MOV/MKV video.")
+        Path video;
+
+        @Option(names = "--track", required = true, paramLabel = "FILE",
+                description = "GPS track: GPX 1.1, NMEA 0183 (RMC/GGA) or CSV time,lat,lon[,heading,speed].")
+        Path track;
+
+        @Option(names = "--time-offset", paramLabel = "DURATION", defaultValue = "PT0S",
+                description = "Added to the video's creation time to match GPS time, ISO-8601 (e.g. PT-2.5S) or seconds.")
+        String timeOffset;
+    }
+
+    @Option(names = "--out", paramLabel = "FILE", description = "GeoJSON output (RFC 7946 FeatureCollection).")
+    Path out;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Also write a CSV with the same columns.")
+    Path csv;
+
+    @Option(names = "--camera", paramLabel = "JSON", description = "Camera profile (default: refuse-truck dashcam).")
+    Path camera;
+
+    @Option(names = "--model", paramLabel = "JSON", description = "Model metadata file (default: models/pothole-detector.json).")
+    Path model;
+
+    @Option(names = "--sample-distance", paramLabel = "METRES", defaultValue = "4.0",
+            description = "Keep one frame per this many metres travelled (default ${DEFAULT-VALUE}).")
+    double sampleDistance;
+
+    @Option(names = "--max-range", paramLabel = "METRES", defaultValue = "25.0",
+            description = "Drop detections farther than this (default ${DEFAULT-VALUE}).")
+    double maxRange;
+
+    @Option(names = "--score", paramLabel = "P", description = "Score threshold (default: the model's, chosen on validation data).")
+    Float score;
+
+    @Option(names = "--iou", paramLabel = "IOU", description = "NMS IoU threshold (default: the model's).")
+    Float iou;
+
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
+            description = "Detector threads, each with its own predictor (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--quiet", description = "No progress bar or summary.")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (out == null && csv == null && extraSinks().isEmpty()) {
+            throw new InputException("nothing to write: give --out FILE.geojson and/or --csv FILE");
+        }
+        if (maxRange <= 0) {
+            throw new InputException("--max-range must be positive: " + maxRange);
+        }
+        ModelSpec spec = ModelSpec.load(model != null ? model : ModelSpec.defaultMetadataFile());
+        spec = spec.withThresholds(score != null ? score : spec.scoreThreshold(),
+                iou != null ? iou : spec.iouThreshold(), spec.maxDetections());
+        CameraModel cam = camera != null ? CameraModel.fromJson(camera) : CameraModel.refuseTruckDashcam();
+        SourceOptions options = SourceOptions.defaults().withSampleDistanceM(sampleDistance);
+        PipelineSettings settings = PipelineSettings.defaults().withWorkers(workers);
+        List<ObservationSink> sinks = new ArrayList<>();
+        if (out != null || csv != null) {
+            sinks.add(new ObservationFiles(out != null ? out : siblingGeoJson(csv), csv));
+        }
+        sinks.addAll(extraSinks());
+        ObservationSink sink = Sinks.all(sinks);
+
+        try (FrameSource source = openSource(options);
+                DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(spec)) {
+            BatchPipeline pipeline = new BatchPipeline(detector, new ObservationLocator(cam, maxRange), settings);
+            RunReport report;
+            boolean bar = !quiet && System.console() != null;
+            if (bar) {
+                try (ProgressBar pb = new ProgressBarBuilder().setTaskName("detect")
+                        .setInitialMax(source.expectedFrames().orElse(-1))
+                        .setStyle(ProgressBarStyle.ASCII).setUnit(" frames", 1).showSpeed()
+                        .continuousUpdate().build()) {
+                    report = pipeline.run(source, sink, pb::stepTo);
+                }
+            } else {
+                report = pipeline.run(source, sink, n -> { });
+            }
+            if (!quiet) {
+                System.err.print(report.summary());
+                if (out != null) {
+                    System.err.println("wrote " + report.observations() + " observations to " + out);
+                }
+            }
+            afterRun(report);
+        } finally {
+            sink.close();
+        }
+        return 0;
+    }
+
+    private FrameSource openSource(SourceOptions options) {
+        if (input.images != null) {
+            requireFile(input.images, true);
+            return FrameSources.images(input.images, options);
+        }
+        requireFile(input.video.video, false);
+        requireFile(input.video.track, false);
+        return FrameSources.video(input.video.video, input.video.track,
+                options.withTimeOffset(parseOffset(input.video.timeOffset)));
+    }
+
+    static Duration parseOffset(String s) {
+        try {
+            if (s.matches("[-+]?\\d+(\\.\\d+)?")) {
+                return Duration.ofNanos(Math.round(Double.parseDouble(s) * 1e9));
+            }
+            return Duration.parse(s);
+        } catch (DateTimeParseException | NumberFormatException e) {
+            throw new InputException("--time-offset: not a duration (ISO-8601 like PT-2.5S, or seconds): " + s);
+        }
+    }
+
+    private static void requireFile(Path p, boolean dirAllowed) {
+        if (!Files.exists(p)) {
+            throw new InputException("no such file: " + p);
+        }
+        if (!dirAllowed && Files.isDirectory(p)) {
+            throw new InputException("expected a file, got a folder: " + p);
+        }
+    }
+
+    private static Path siblingGeoJson(Path csvFile) {
+        return csvFile.resolveSibling(csvFile.getFileName().toString().replaceFirst("\\.csv$", "") + ".geojson");
+    }
+
+    /** Further sinks a subclass adds (the service's findings store); none here. */
+    protected List<ObservationSink> extraSinks() {
+        return List.of();
+    }
+
+    /** Hook for subclasses after a successful run. */
+    protected void afterRun(RunReport report) {}
+}

@@ -1,0 +1,23 @@
+package dk.vejsyn.inference.pipeline;
+
+import dk.vejsyn.inference.geo.Observation;
+
+/**
+ * Where a pipeline delivers located observations: a GeoJSON or CSV file, the findings store.
+ * The pipeline calls {@link #accept} from several worker threads (implementations synchronise),
+ * then {@link #complete()} once after a successful run, or {@link #abort()} after a failed one so
+ * that no half-written output is left behind.
+ */
+public interface ObservationSink extends AutoCloseable {
+
+    void accept(Observation observation);
+
+    /** Called once when every observation has been accepted; makes the output visible. */
+    void complete();
+
+    /** Called instead of {@link #complete()} when the run failed; discards partial output. */
+    default void abort() {}
+
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,37 @@
+package dk.vejsyn.inference.pipeline;
+
+/**
+ * Run-time settings of a detection pipeline, with the documented defaults (README,
+ * "Configuration").
+ *
+ * @param workers detector threads, each with its own predictor (default 1)
+ * @param queueCapacity decoded frames waiting for a worker; bounds memory (default 2 per worker)
+ * @param evidence whether to cut a JPEG crop of each detection's damage region (default true)
+ * @param evidenceMarginPx context kept around the box in the crop, pixels (default 16)
+ */
+public record PipelineSettings(int workers, int queueCapacity, boolean evidence, int evidenceMarginPx) {
+
+    public PipelineSettings {
+        if (workers < 1 || workers > 64) {
+            throw new IllegalArgumentException("workers must be in [1, 64]: " + workers);
+        }
+        if (queueCapacity < 1) {
+            throw new IllegalArgumentException("queue capacity must be positive: " + queueCapacity);
+        }
+        if (evidenceMarginPx < 0) {
+            throw new IllegalArgumentException("evidence margin must not be negative: " + evidenceMarginPx);
+        }
+    }
+
+    public static PipelineSettings defaults() {
+        return new PipelineSettings(1, 2, true, 16);
+    }
+
+    public PipelineSettings withWorkers(int n) {
+        return new PipelineSettings(n, Math.max(queueCapacity, 2 * n), evidence, evidenceMarginPx);
+    }
+
+    public PipelineSettings withEvidence(boolean on) {
+        return new PipelineSettings(workers, queueCapacity, on, evidenceMarginPx);
+    }
+}
