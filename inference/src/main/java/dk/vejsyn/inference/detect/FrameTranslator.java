@@ -1,12 +1,5 @@
 package dk.vejsyn.inference.detect;
 
-import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
-import static org.bytedeco.opencv.global.opencv_core.CV_32F;
-import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
-import static org.bytedeco.opencv.global.opencv_dnn.blobFromImage;
-import static org.bytedeco.opencv.global.opencv_imgproc.INTER_LINEAR;
-import static org.bytedeco.opencv.global.opencv_imgproc.resize;
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -17,12 +10,8 @@ import ai.djl.translate.TranslatorContext;
 import dk.vejsyn.inference.frame.Frame;
 import dk.vejsyn.inference.timing.Stage;
 import dk.vejsyn.inference.timing.StageTimes;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.bytedeco.opencv.opencv_core.Mat;
-import org.bytedeco.opencv.opencv_core.Scalar;
-import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * DJL translator from a {@link Frame} to detections in frame pixels.
@@ -52,34 +41,12 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
     public NDList processInput(TranslatorContext ctx, Frame frame) {
         long t0 = System.nanoTime();
         letterbox = Letterbox.fit(frame.width(), frame.height(), spec.inputWidth(), spec.inputHeight());
-        float[] pixels = toInputTensor(frame.image(), letterbox, spec);
+        float[] pixels = InputTensors.of(frame.image(), letterbox, spec);
         NDManager manager = ctx.getNDManager();
         NDArray input = manager.create(pixels, new Shape(1, 3, spec.inputHeight(), spec.inputWidth()));
         lastPreprocessNanos = System.nanoTime() - t0;
         times.add(Stage.PREPROCESS, lastPreprocessNanos);
         return new NDList(input);
-    }
-
-    /** The model input for a BGR image as a row-major NCHW float array. */
-    static float[] toInputTensor(Mat bgr, Letterbox lb, ModelSpec spec) {
-        try (Mat resized = new Mat();
-                Mat padded = new Mat();
-                Size size = new Size(lb.scaledWidth(), lb.scaledHeight());
-                Size inputSize = new Size(lb.inputWidth(), lb.inputHeight());
-                Scalar pad = new Scalar(spec.padValue(), spec.padValue(), spec.padValue(), 0);
-                Scalar zero = new Scalar(0, 0, 0, 0)) {
-            resize(bgr, resized, size, 0, 0, INTER_LINEAR);
-            copyMakeBorder(resized, padded,
-                    lb.padY(), lb.inputHeight() - lb.scaledHeight() - lb.padY(),
-                    lb.padX(), lb.inputWidth() - lb.scaledWidth() - lb.padX(),
-                    BORDER_CONSTANT, pad);
-            try (Mat blob = blobFromImage(padded, spec.scale(), inputSize, zero, true, false, CV_32F)) {
-                float[] out = new float[3 * lb.inputWidth() * lb.inputHeight()];
-                FloatBuffer buffer = blob.createBuffer();
-                buffer.get(out);
-                return out;
-            }
-        }
     }
 
     @Override
@@ -98,14 +65,19 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
     }
 
     List<Detection> postprocess(float[] raw, int anchors) {
-        List<YoloDecoder.Candidate> kept = Nms.apply(
-                decoder.decode(raw, anchors, spec.scoreThreshold()), spec.iouThreshold(), spec.maxDetections());
-        List<Detection> detections = new ArrayList<>(kept.size());
-        for (YoloDecoder.Candidate c : kept) {
+        // Boxes are mapped to the frame and clipped before NMS, exactly as the Python reference
+        // evaluator does, so both agree at image edges.
+        List<YoloDecoder.Candidate> inFrame = new ArrayList<>();
+        for (YoloDecoder.Candidate c : decoder.decode(raw, anchors, spec.scoreThreshold())) {
             PixelBox box = letterbox.toFrame(c.box());
             if (box.width() > 0 && box.height() > 0) {
-                detections.add(new Detection(box, decoder.type(c.classIndex()), c.score()));
+                inFrame.add(new YoloDecoder.Candidate(box, c.classIndex(), c.score()));
             }
+        }
+        List<YoloDecoder.Candidate> kept = Nms.apply(inFrame, spec.iouThreshold(), spec.maxDetections());
+        List<Detection> detections = new ArrayList<>(kept.size());
+        for (YoloDecoder.Candidate c : kept) {
+            detections.add(new Detection(c.box(), decoder.type(c.classIndex()), c.score()));
         }
         return detections;
     }

@@ -1,0 +1,301 @@
+package dk.vejsyn.inference.cli;
+
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+import dk.vejsyn.inference.InputException;
+import dk.vejsyn.inference.detect.DjlDetector;
+import dk.vejsyn.inference.detect.Letterbox;
+import dk.vejsyn.inference.detect.ModelSpec;
+import dk.vejsyn.inference.frame.FrameSource;
+import dk.vejsyn.inference.frame.FrameSources;
+import dk.vejsyn.inference.frame.GeoFrame;
+import dk.vejsyn.inference.frame.SourceOptions;
+import dk.vejsyn.inference.geo.CameraModel;
+import dk.vejsyn.inference.geo.Observation;
+import dk.vejsyn.inference.geo.ObservationLocator;
+import dk.vejsyn.inference.pipeline.BatchPipeline;
+import dk.vejsyn.inference.pipeline.LoopingSource;
+import dk.vejsyn.inference.pipeline.ObservationSink;
+import dk.vejsyn.inference.pipeline.PipelineSettings;
+import dk.vejsyn.inference.pipeline.RunReport;
+import dk.vejsyn.inference.timing.Stage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.LongAdder;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code vejsyn bench}: model-only throughput (forward passes on ready tensors) against the full
+ * pipeline (decode → detect → georeference) on the same frames, measured alternately in one
+ * run, and resident memory over a long replayed drive. Writes a section of
+ * {@code docs/BENCHMARKS.md}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measures pipeline vs model-only throughput and memory; writes docs/BENCHMARKS.md.")
+public class BenchCommand implements Callable<Integer> {
+    static final String SECTION = "## Detection pipeline (bench command)";
+
+    @Option(names = "--video", paramLabel = "FILE", description = "Video (default: the bundled sample drive).")
+    Path video;
+
+    @Option(names = "--track", paramLabel = "FILE", description = "GPS track of the video.")
+    Path track;
+
+    @Option(names = "--frames", defaultValue = "120", description = "Frames per throughput round (default ${DEFAULT-VALUE}).")
+    int frames;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Alternating model-only/pipeline rounds (default ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--memory-frames", defaultValue = "10000",
+            description = "Frames for the memory run; 0 skips it (default ${DEFAULT-VALUE}).")
+    int memoryFrames;
+
+    @Option(names = "--workers", defaultValue = "1", description = "Pipeline workers (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to update (default docs/BENCHMARKS.md).")
+    Path report;
+
+    @Override
+    public Integer call() throws Exception {
+        Path root = Path.of(System.getProperty("vejsyn.repo.root", "."));
+        Path v = video != null ? video : root.resolve("sample-images/odense-drive/drive.mp4");
+        Path t = track != null ? track : root.resolve("sample-images/odense-drive/drive-exact.gpx");
+        if (!Files.isRegularFile(v) || !Files.isRegularFile(t)) {
+            throw new InputException("bench needs a video and its track: " + v + ", " + t);
+        }
+        Path out = report != null ? report : root.resolve("docs/BENCHMARKS.md");
+        ModelSpec spec = ModelSpec.load(ModelSpec.defaultMetadataFile());
+        // Every frame, so both sides see exactly the same frames.
+        SourceOptions everyFrame = SourceOptions.defaults().withSampleDistanceM(0).withStandstillSpeedMps(0);
+        CameraModel cam = CameraModel.refuseTruckDashcam();
+        StringBuilder md = new StringBuilder();
+        try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(spec)) {
+            List<float[]> tensors = prepareTensors(v, t, everyFrame, spec);
+            System.err.printf(Locale.ROOT, "prepared %d input tensors of %dx%d%n", tensors.size(),
+                    spec.inputWidth(), spec.inputHeight());
+            modelOnly(model, spec, tensors.subList(0, Math.min(5, tensors.size()))); // warm-up
+            double[] modelFps = new double[rounds];
+            double[] pipeFps = new double[rounds];
+            RunReport last = null;
+            for (int r = 0; r < rounds; r++) {
+                modelFps[r] = modelOnly(model, spec, tensors);
+                last = pipeline(model, cam, v, t, everyFrame, tensors.size());
+                pipeFps[r] = last.framesPerSecond();
+                System.err.printf(Locale.ROOT, "round %d: model-only %.2f frames/s, pipeline %.2f frames/s (%.3f)%n",
+                        r + 1, modelFps[r], pipeFps[r], pipeFps[r] / modelFps[r]);
+            }
+            md.append(throughputTable(spec, tensors.size(), modelFps, pipeFps, last));
+            if (memoryFrames > 0) {
+                md.append(memoryRun(model, cam, v, t, everyFrame));
+            }
+        }
+        writeSection(out, md.toString());
+        System.err.println("wrote " + out);
+        return 0;
+    }
+
+    private List<float[]> prepareTensors(Path v, Path t, SourceOptions opts, ModelSpec spec) {
+        List<float[]> out = new ArrayList<>();
+        try (FrameSource src = FrameSources.video(v, t, opts)) {
+            while (out.size() < frames) {
+                Optional<GeoFrame> f = src.next();
+                if (f.isEmpty()) {
+                    break;
+                }
+                try (GeoFrame gf = f.get()) {
+                    Letterbox lb = Letterbox.fit(gf.frame().width(), gf.frame().height(),
+                            spec.inputWidth(), spec.inputHeight());
+                    out.add(dk.vejsyn.inference.detect.InputTensors.of(gf.frame().image(), lb, spec));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new InputException("no frames decoded from " + v);
+        }
+        return out;
+    }
+
+    /** Forward passes only, on tensors prepared beforehand; frames per second. */
+    private static double modelOnly(DjlDetector.DetectorModel model, ModelSpec spec, List<float[]> tensors)
+            throws TranslateException {
+        Shape shape = new Shape(1, 3, spec.inputHeight(), spec.inputWidth());
+        try (Predictor<NDList, NDList> p = model.djlModel().newPredictor(new NoopTranslator(null));
+                NDManager base = NDManager.newBaseManager()) {
+            long t0 = System.nanoTime();
+            for (float[] x : tensors) {
+                try (NDManager m = base.newSubManager()) {
+                    NDList y = p.predict(new NDList(m.create(x, shape)));
+                    y.close();
+                }
+            }
+            return tensors.size() / ((System.nanoTime() - t0) / 1e9);
+        }
+    }
+
+    private RunReport pipeline(DjlDetector.DetectorModel model, CameraModel cam, Path v, Path t,
+            SourceOptions opts, int n) {
+        BatchPipeline p = new BatchPipeline(model, new ObservationLocator(cam, 25),
+                PipelineSettings.defaults().withWorkers(workers));
+        try (LoopingSource src = new LoopingSource(() -> FrameSources.video(v, t, opts), n)) {
+            return p.run(src, new CountingSink(), x -> { });
+        }
+    }
+
+    private String memoryRun(DjlDetector.DetectorModel model, CameraModel cam, Path v, Path t, SourceOptions opts) {
+        TreeMap<Long, Long> rss = new TreeMap<>();
+        BatchPipeline p = new BatchPipeline(model, new ObservationLocator(cam, 25),
+                PipelineSettings.defaults().withWorkers(workers));
+        long t0 = System.nanoTime();
+        try (LoopingSource src = new LoopingSource(() -> FrameSources.video(v, t, opts), memoryFrames)) {
+            LongAdder seen = new LongAdder();
+            p.run(src, new CountingSink(), x -> {
+                long d = src.delivered();
+                if (d % 500 == 0 && !rss.containsKey(d)) {
+                    rss.put(d, residentKb());
+                    if (d % 2000 == 0) {
+                        System.err.printf(Locale.ROOT, "memory run: %d frames, RSS %d MiB%n", d, rss.get(d) / 1024);
+                    }
+                }
+                seen.increment();
+            });
+        }
+        rss.put((long) memoryFrames, residentKb());
+        double secs = (System.nanoTime() - t0) / 1e9;
+        long at1000 = rss.ceilingEntry(Math.min(1000L, memoryFrames)).getValue();
+        long atEnd = rss.lastEntry().getValue();
+        long max = rss.tailMap(Math.min(1000L, memoryFrames)).values().stream().mapToLong(Long::longValue).max().orElse(0);
+        long min = rss.tailMap(Math.min(1000L, memoryFrames)).values().stream().mapToLong(Long::longValue).min().orElse(0);
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "%n### Memory over %,d frames (%.0f s)%n%n", memoryFrames, secs));
+        sb.append("| frame | resident memory (MiB) |\n|---:|---:|\n");
+        long step = Math.max(500, memoryFrames / 10 / 500 * 500);
+        rss.forEach((k, kb) -> {
+            if (k == 500 || k % step == 0 || k == memoryFrames) {
+                sb.append(String.format(Locale.ROOT, "| %,d | %.0f |%n", k, kb / 1024.0));
+            }
+        });
+        double change = 100.0 * (atEnd - at1000) / at1000;
+        double spread = 100.0 * (max - min) / at1000;
+        sb.append(String.format(Locale.ROOT,
+                "%nRSS at frame 1,000: %.0f MiB; at frame %,d: %.0f MiB; change %+.1f %% (target within ±10 %%); "
+                        + "max−min after frame 1,000: %.1f %% of the frame-1,000 value.%n",
+                at1000 / 1024.0, memoryFrames, atEnd / 1024.0, change, spread));
+        return sb.toString();
+    }
+
+    private String throughputTable(ModelSpec spec, int n, double[] modelFps, double[] pipeFps, RunReport last) {
+        double m = median(modelFps);
+        double p = median(pipeFps);
+        StringBuilder sb = new StringBuilder();
+        sb.append(SECTION).append("\n\n");
+        sb.append(String.format(Locale.ROOT, "Run %s on `%s`: %d cores, %s, Java %s, JVM max heap %d MiB.%n",
+                LocalDate.now(), host(), Runtime.getRuntime().availableProcessors(), cpuModel(),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
+        sb.append(String.format(Locale.ROOT,
+                "Model `%s` %s, input %dx%d; %d frames of the sample drive (1280x720), every frame, %d worker(s), "
+                        + "PyTorch threads %s. Command: `bin/vejsyn bench`.%n%n",
+                spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), n, workers,
+                System.getProperty("ai.djl.pytorch.num_threads", "default")));
+        sb.append("| round | model-only frames/s | pipeline frames/s | ratio |\n|---:|---:|---:|---:|\n");
+        for (int i = 0; i < modelFps.length; i++) {
+            sb.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.3f |%n", i + 1, modelFps[i], pipeFps[i],
+                    pipeFps[i] / modelFps[i]));
+        }
+        sb.append(String.format(Locale.ROOT, "| **median** | **%.2f** | **%.2f** | **%.3f** |%n%n", m, p, p / m));
+        sb.append(String.format(Locale.ROOT, "Model-only: %.1f ms per forward pass. Target: pipeline ≥ 0.9 × model-only → %s.%n%n",
+                1000 / m, p / m >= 0.9 ? "met" : "NOT met"));
+        sb.append("Stage times of the last pipeline round (summed over threads):\n\n| stage | ms/call |\n|---|---:|\n");
+        for (Stage s : Stage.values()) {
+            sb.append(String.format(Locale.ROOT, "| %s | %.2f |%n", s.label(), last.times().meanMillis(s)));
+        }
+        return sb.toString();
+    }
+
+    static void writeSection(Path file, String section) {
+        try {
+            String existing = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
+            int start = existing.indexOf(SECTION);
+            String updated;
+            if (start < 0) {
+                updated = existing.stripTrailing() + "\n\n" + section;
+            } else {
+                int end = existing.indexOf("\n## ", start + SECTION.length());
+                updated = existing.substring(0, start) + section.stripTrailing() + "\n"
+                        + (end < 0 ? "" : existing.substring(end));
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, updated, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    static long residentKb() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D+", ""));
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // not Linux: fall through
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+
+    private static String host() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** Counts observations and drops them: the benchmark measures the pipeline, not a file writer. */
+    private static final class CountingSink implements ObservationSink {
+        private final LongAdder n = new LongAdder();
+
+        @Override
+        public void accept(Observation o) {
+            n.increment();
+        }
+
+        @Override
+        public void complete() {}
+    }
+}
