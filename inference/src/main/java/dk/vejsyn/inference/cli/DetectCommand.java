@@ -102,9 +102,6 @@ public class DetectCommand implements Callable<Integer> {
         if (maxRange <= 0) {
             throw new InputException("--max-range must be positive: " + maxRange);
         }
-        ModelSpec spec = ModelSpec.load(model != null ? model : ModelSpec.defaultMetadataFile());
-        spec = spec.withThresholds(score != null ? score : spec.scoreThreshold(),
-                iou != null ? iou : spec.iouThreshold(), spec.maxDetections());
         CameraModel cam = camera != null ? CameraModel.fromJson(camera) : CameraModel.refuseTruckDashcam();
         SourceOptions options = SourceOptions.defaults().withSampleDistanceM(sampleDistance);
         PipelineSettings settings = PipelineSettings.defaults().withWorkers(workers);
@@ -115,8 +112,9 @@ public class DetectCommand implements Callable<Integer> {
         sinks.addAll(extraSinks());
         ObservationSink sink = Sinks.all(sinks);
 
+        // Open (and so validate) the input before the model loads: bad input fails in milliseconds.
         try (FrameSource source = openSource(options);
-                DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(spec)) {
+                DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(modelSpec())) {
             BatchPipeline pipeline = new BatchPipeline(detector, new ObservationLocator(cam, maxRange), settings);
             RunReport report;
             boolean bar = !quiet && System.console() != null;
@@ -141,6 +139,12 @@ public class DetectCommand implements Callable<Integer> {
             sink.close();
         }
         return 0;
+    }
+
+    private ModelSpec modelSpec() {
+        ModelSpec spec = ModelSpec.load(model != null ? model : ModelSpec.defaultMetadataFile());
+        return spec.withThresholds(score != null ? score : spec.scoreThreshold(),
+                iou != null ? iou : spec.iouThreshold(), spec.maxDetections());
     }
 
     private FrameSource openSource(SourceOptions options) {
