@@ -43,15 +43,18 @@ public final class Fixtures {
     private Fixtures() {}
 
     /**
-     * An MPEG-4 Part 2 video in an MP4 container (the bytedeco FFmpeg build is LGPL and carries no
-     * libx264 encoder; the decoding path under test is the same demuxer and grabber). Each frame
-     * has a different grey level so frames are distinguishable.
+     * An H.264 video in an MP4 container. The bytedeco FFmpeg build is LGPL and has no libx264;
+     * it encodes H.264 with Cisco's libopenh264, and falls back to MPEG-4 Part 2 should a build
+     * lack that. Each frame has a different colour so frames are distinguishable.
      */
     public static Path writeVideo(Path file, int frames, double fps, Instant creationTime, boolean faststart) {
         try (FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(file.toFile(), 160, 120);
              OpenCVFrameConverter.ToMat converter = new OpenCVFrameConverter.ToMat()) {
-            recorder.setFormat("mp4");
-            recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
+            String name = file.getFileName().toString();
+            recorder.setFormat(name.endsWith(".mkv") ? "matroska" : name.endsWith(".mov") ? "mov" : "mp4");
+            var h264 = avcodec.avcodec_find_encoder(avcodec.AV_CODEC_ID_H264);
+            recorder.setVideoCodec(h264 != null && !h264.isNull() ? avcodec.AV_CODEC_ID_H264 : avcodec.AV_CODEC_ID_MPEG4);
+            recorder.setVideoBitrate(200_000);
             recorder.setFrameRate(fps);
             recorder.setGopSize(10);
             if (creationTime != null) {

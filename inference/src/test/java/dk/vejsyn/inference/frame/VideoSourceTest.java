@@ -145,6 +145,41 @@ class VideoSourceTest {
     }
 
     @Test
+    void theFixtureIsH264() throws Exception {
+        try (var grabber = new org.bytedeco.javacv.FFmpegFrameGrabber(video.toFile())) {
+            grabber.start();
+            assertThat(grabber.getVideoCodecName()).contains("h264");
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"drive.mov", "drive.mkv"})
+    void readsMovAndMkvToo(String name) {
+        Path other = Fixtures.writeVideo(dir.resolve(name), 50, 25, Fixtures.T0, false);
+        try (FrameSource source = FrameSources.video(other, drivingNorth(), SourceOptions.defaults())) {
+            List<GeoFrame> frames = drain(source);
+            assertThat(frames).extracting(f -> f.frame().index()).containsExactly(0L, 10L, 20L, 30L, 40L);
+            assertThat(frames.get(0).frame().capturedAt()).isEqualTo(Fixtures.T0);
+            frames.forEach(GeoFrame::close);
+        }
+    }
+
+    @Test
+    void damagedDataInsideTheVideoIsSkippedNotFatal() throws IOException {
+        Path whole = Fixtures.writeVideo(dir.resolve("scratched-src.mp4"), 50, 25, Fixtures.T0, true);
+        byte[] bytes = Files.readAllBytes(whole);
+        Arrays.fill(bytes, (int) (bytes.length * 0.6), (int) (bytes.length * 0.6) + 300, (byte) 0x3C);
+        Path scratched = Files.write(dir.resolve("scratched.mp4"), bytes);
+        try (FrameSource source = FrameSources.video(scratched, drivingNorth(), SourceOptions.defaults())) {
+            List<GeoFrame> frames = drain(source);
+            assertThat(frames).hasSizeGreaterThanOrEqualTo(4);
+            SourceStats stats = source.stats();
+            assertThat(stats.sampled() + stats.skippedTotal()).isEqualTo(stats.framesRead());
+            frames.forEach(GeoFrame::close);
+        }
+    }
+
+    @Test
     void aMissingVideoIsNamed() {
         assertThatThrownBy(() -> FrameSources.video(dir.resolve("nope.mp4"), drivingNorth(), SourceOptions.defaults()))
                 .isInstanceOf(InputException.class)
