@@ -64,11 +64,21 @@ class VideoSourceTest {
     }
 
     @Test
+    void onlyKeptFramesAreConvertedToMats() {
+        try (VideoSource source = new VideoSource(video, drivingNorth(), SourceOptions.defaults())) {
+            List<GeoFrame> frames = drain(source);
+            assertThat(source.framesConverted()).isEqualTo(frames.size()).isEqualTo(5);
+            frames.forEach(GeoFrame::close);
+        }
+    }
+
+    @Test
     void skipsEverythingWhileStandingStill() {
         Track parked = new Track("parked.csv", Fixtures.straightDrive(0, 0.05, 11, 1));
-        try (FrameSource source = FrameSources.video(video, parked, SourceOptions.defaults())) {
+        try (VideoSource source = new VideoSource(video, parked, SourceOptions.defaults())) {
             assertThat(drain(source)).isEmpty();
             assertThat(source.stats().skipped(SkipReason.STANDSTILL)).isEqualTo(50);
+            assertThat(source.framesConverted()).isZero();
         }
     }
 
