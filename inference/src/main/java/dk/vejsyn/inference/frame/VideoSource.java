@@ -27,7 +27,9 @@ import org.bytedeco.opencv.opencv_core.Mat;
  *
  * <p><b>Cost.</b> Every frame has to be decoded (inter-frame codecs need their predecessors), but
  * only kept frames are converted to an OpenCV {@code Mat} and copied: the keep/skip decision is
- * made from the timestamp and the track first.
+ * made from the timestamp and the track first. (JavaCV's grabber still converts each decoded
+ * picture to BGR in FFmpeg's swscale; its public API offers no decode-only grab that exposes the
+ * picture for a later conversion.)
  *
  * <p><b>Damage.</b> A frame the decoder fails on is skipped and counted as
  * {@link SkipReason#DAMAGED}; a file that ends before its announced frame count (a truncated
@@ -55,6 +57,7 @@ public final class VideoSource implements FrameSource {
     private final SourceStats stats = new SourceStats();
     private long nextIndex;
     private long decoded;
+    private long converted;
     private boolean ended;
     private boolean finished;
     private boolean closed;
@@ -131,6 +134,7 @@ public final class VideoSource implements FrameSource {
                 stats.countSkipped(skip.get());
                 continue;
             }
+            converted++;
             Mat view = converter.convert(grabbed);
             if (view == null || view.empty()) {
                 stats.countSkipped(SkipReason.DAMAGED);
@@ -210,6 +214,11 @@ public final class VideoSource implements FrameSource {
         if (!grabber.hasVideo()) {
             throw new InputException(file + ": the file has no video stream");
         }
+    }
+
+    /** Frames converted to a {@code Mat} so far: equals the kept frames (tests check that). */
+    long framesConverted() {
+        return converted;
     }
 
     /** When the first frame was captured (after creation_time/override and offset). */

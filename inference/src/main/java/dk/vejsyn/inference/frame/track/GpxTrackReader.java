@@ -14,8 +14,9 @@ import java.util.stream.Collectors;
 
 /**
  * GPX 1.1 (and 1.0) via jpx: the points of all tracks ({@code trkpt}), or of all routes
- * ({@code rtept}) when there are no tracks. Uses time, elevation and, where present, the GPX
- * 1.0 {@code course} and {@code speed} elements. jpx does not report line numbers, so messages
+ * ({@code rtept}) when there are no tracks. Uses time, elevation and, in GPX 1.0 files, the
+ * {@code course} and {@code speed} elements (GPX 1.1 moved them to vendor extensions, which are
+ * ignored: the heading and speed are then derived from movement). jpx does not report line numbers, so messages
  * name the point by its position ("track point 17").
  */
 final class GpxTrackReader implements TrackReader {
@@ -66,7 +67,8 @@ final class GpxTrackReader implements TrackReader {
             if (Files.size(file) == 0) {
                 throw new InputException(file + ": track file is empty");
             }
-            return GPX.Reader.of(GPX.Reader.Mode.STRICT).read(file);
+            // STRICT: a point with an out-of-range coordinate is an error, not silently dropped.
+            return GPX.Reader.of(version(file), GPX.Reader.Mode.STRICT).read(file);
         } catch (IOException | RuntimeException e) {
             if (e instanceof InputException ie) {
                 throw ie;
@@ -74,6 +76,16 @@ final class GpxTrackReader implements TrackReader {
             // jpx reports XML errors with line and column in the message.
             throw new InputException(file + ": not a valid GPX file: " + describe(e), e);
         }
+    }
+
+    /** GPX 1.0 files (which carry course and speed) need jpx's 1.0 reader; everything else is 1.1. */
+    private static GPX.Version version(Path file) throws IOException {
+        byte[] head;
+        try (var in = Files.newInputStream(file)) {
+            head = in.readNBytes(2048);
+        }
+        String start = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+        return start.contains("topografix.com/GPX/1/0") ? GPX.Version.V10 : GPX.Version.V11;
     }
 
     private static String describe(Throwable e) {
