@@ -59,6 +59,10 @@ public class DetectCommand implements Callable<Integer> {
         @Option(names = "--time-offset", paramLabel = "DURATION", defaultValue = "PT0S",
                 description = "Added to the video's creation time to match GPS time, ISO-8601 (e.g. PT-2.5S) or seconds.")
         String timeOffset;
+
+        @Option(names = "--video-start", paramLabel = "INSTANT",
+                description = "Time of the first frame (ISO-8601, e.g. 2026-05-04T08:00:00Z) when the video has no creation time.")
+        String videoStart;
     }
 
     @Option(names = "--out", paramLabel = "FILE", description = "GeoJSON output (RFC 7946 FeatureCollection).")
@@ -152,10 +156,17 @@ public class DetectCommand implements Callable<Integer> {
             requireFile(input.images, true);
             return FrameSources.images(input.images, options);
         }
+        SourceOptions o = options.withTimeOffset(parseOffset(input.video.timeOffset));
+        if (input.video.videoStart != null) {
+            try {
+                o = o.withVideoStart(java.time.Instant.parse(input.video.videoStart));
+            } catch (DateTimeParseException e) {
+                throw new InputException("--video-start: not an ISO-8601 instant: " + input.video.videoStart);
+            }
+        }
         requireFile(input.video.video, false);
         requireFile(input.video.track, false);
-        return FrameSources.video(input.video.video, input.video.track,
-                options.withTimeOffset(parseOffset(input.video.timeOffset)));
+        return FrameSources.video(input.video.video, input.video.track, o);
     }
 
     static Duration parseOffset(String s) {
