@@ -10,7 +10,6 @@ public final class Offline {
 
     public static void enforce() {
         System.setProperty("ai.djl.offline", "true");
-        System.setProperty("ai.djl.repository.zoo.location", "");
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }

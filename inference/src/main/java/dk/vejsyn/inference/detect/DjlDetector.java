@@ -71,7 +71,7 @@ public final class DjlDetector implements Detector {
                     .build();
             try {
                 return new DetectorModel(spec, criteria.loadModel());
-            } catch (IOException | ModelNotFoundException | MalformedModelException e) {
+            } catch (IOException | ModelNotFoundException | MalformedModelException | ai.djl.engine.EngineException e) {
                 throw new IllegalArgumentException("cannot load model " + spec.modelFile() + ": " + e.getMessage(), e);
             }
         }

@@ -1,0 +1,61 @@
+package dk.vejsyn.inference.evaluate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dk.vejsyn.inference.detect.ModelSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The Java evaluator (production decoding) agrees with the Python reference evaluator within
+ * 0.01 mAP@0.5 on the same images. The reference figures are written by
+ * {@code models/training/parity.sh} whenever the model is exported; the images are read from
+ * {@code ../shared/datasets}, never copied.
+ */
+class EvaluatorParityTest {
+    private static final Path ROOT = Path.of(System.getProperty("vejsyn.repo.root", "..")).toAbsolutePath();
+    private static final Pattern KV = Pattern.compile("(\\w+)=(\\S+)");
+
+    private static Map<String, String> parse(String line) {
+        Matcher m = KV.matcher(line);
+        Map<String, String> out = new java.util.HashMap<>();
+        while (m.find()) {
+            out.put(m.group(1), m.group(2));
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dnit-brazil-highway-potholes", "chitholian-annotated-potholes"})
+    void javaAgreesWithPython(String source) throws Exception {
+        Path datasets = ROOT.resolve("../shared/datasets").normalize();
+        assumeTrue(Files.isDirectory(datasets.resolve(source)), "../shared/datasets not beside the repository");
+        List<String> lines;
+        try (Stream<String> s = Files.lines(ROOT.resolve("models/parity/" + source + ".txt"))) {
+            lines = s.filter(l -> !l.startsWith("#")).collect(Collectors.toList());
+        }
+        Map<String, String> header = parse(lines.get(0));
+        Map<String, String> expected = parse(lines.get(1));
+        ModelSpec spec = ModelSpec.load(ModelSpec.defaultMetadataFile());
+        assertThat(header.get("model")).as("parity figures are for the shipped model").isEqualTo(spec.version());
+
+        Path dataset = datasets.resolve(source);
+        List<String> names = GroundTruth.imageNames(dataset, header.get("split"));
+        names = names.subList(0, Integer.parseInt(header.get("first")));
+        DetectionMetrics.Summary java = new DatasetEvaluator(spec).evaluate(dataset, names, n -> { });
+
+        assertThat(java.images()).isEqualTo(Integer.parseInt(expected.get("images")));
+        assertThat(java.map50()).isCloseTo(Double.parseDouble(expected.get("mAP50")), within(0.01));
+        assertThat(java.recall()).isCloseTo(Double.parseDouble(expected.get("recall")), within(0.02));
+    }
+}
