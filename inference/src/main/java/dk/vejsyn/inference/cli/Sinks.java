@@ -19,6 +19,13 @@ final class Sinks {
             }
 
             @Override
+            public void frameProcessed(dk.vejsyn.inference.frame.GeoTag vehicle, String source, long frameIndex) {
+                for (ObservationSink s : copy) {
+                    s.frameProcessed(vehicle, source, frameIndex);
+                }
+            }
+
+            @Override
             public void complete() {
                 for (ObservationSink s : copy) {
                     s.complete();

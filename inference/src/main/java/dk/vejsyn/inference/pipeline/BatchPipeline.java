@@ -137,6 +137,7 @@ public final class BatchPipeline {
                             dropped.computeIfAbsent(result.dropped(), k -> new LongAdder()).increment();
                         }
                     }
+                    sink.frameProcessed(gf.tag(), gf.frame().source(), gf.frame().index());
                     times.add(Stage.GEOREFERENCE, System.nanoTime() - t0);
                     detections.add(found.size());
                     processed.incrementAndGet();

@@ -1,5 +1,6 @@
 package dk.vejsyn.inference.pipeline;
 
+import dk.vejsyn.inference.frame.GeoTag;
 import dk.vejsyn.inference.geo.Observation;
 
 /**
@@ -11,6 +12,13 @@ import dk.vejsyn.inference.geo.Observation;
 public interface ObservationSink extends AutoCloseable {
 
     void accept(Observation observation);
+
+    /**
+     * Called once per processed frame, after its observations: where the vehicle was and that
+     * the camera looked. The findings store uses this for the drive's track and for "not seen"
+     * evidence on a re-drive; file sinks ignore it.
+     */
+    default void frameProcessed(GeoTag vehicle, String source, long frameIndex) {}
 
     /** Called once when every observation has been accepted; makes the output visible. */
     void complete();
