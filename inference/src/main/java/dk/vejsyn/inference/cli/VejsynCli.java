@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "vejsyn 0.1.0",
         description = "Finds road damage in vehicle camera footage.",
-        subcommands = {CommandLine.HelpCommand.class, RenderDatasetCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, RenderDatasetCommand.class, RenderDriveCommand.class})
 public final class VejsynCli implements Runnable {
 
     @CommandLine.Spec
