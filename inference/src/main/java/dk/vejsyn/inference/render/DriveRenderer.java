@@ -37,7 +37,7 @@ public final class DriveRenderer {
     /** Potholes farther than this from the camera are not listed in frames.csv. */
     public static final double FRAMES_MAX_DISTANCE_M = 40;
     public static final double IMAGE_SPACING_M = 4;
-    private static final int JPEG_QUALITY = 75;
+    private static final int JPEG_QUALITY = 72;
 
     private final RouteSpec spec;
     private final long seed;
@@ -68,7 +68,11 @@ public final class DriveRenderer {
         }
     }
 
-    private Result renderTo(Path out) throws IOException {
+    /** The drive's world without pixels: route, timing, scene and GPS error. */
+    public record Drive(RoutePath path, DrivePlan plan, RoadScene scene, GpsNoise noise) {}
+
+    /** Plans the drive (cheap): what {@link #render} draws, for tests that need only geometry. */
+    public Drive prepare() {
         RoutePath path = new RoutePath(spec.waypoints());
         RoadLayout layout = spec.layout();
         DrivePlan plan = new DrivePlan(spec, path, layout.drivingLaneCentreM());
@@ -77,6 +81,15 @@ public final class DriveRenderer {
         RoadScene scene = SceneGenerator.forDrive(rnd.nextLong(), plan.sAt(plan.durationS()), count, layout,
                 spec.weatherPreset(), layout.drivingLaneCentreM());
         GpsNoise noise = new GpsNoise(gpsNoiseM, (int) Math.ceil(plan.durationS()) + 1, rnd.nextLong());
+        return new Drive(path, plan, scene, noise);
+    }
+
+    private Result renderTo(Path out) throws IOException {
+        Drive drive = prepare();
+        RoutePath path = drive.path();
+        DrivePlan plan = drive.plan();
+        RoadScene scene = drive.scene();
+        GpsNoise noise = drive.noise();
 
         Files.createDirectories(out.resolve("images"));
         Files.writeString(out.resolve("camera.json"), spec.camera().toJson() + "\n");
@@ -98,7 +111,7 @@ public final class DriveRenderer {
         long renderNanos = 0;
         try (SceneRenderer renderer = new SceneRenderer(spec.camera(), scene);
                 VideoEncoder video = new VideoEncoder(out.resolve("drive.mp4"), spec.camera().imageWidth(),
-                        spec.camera().imageHeight(), fps, 1_000_000, spec.startTime());
+                        spec.camera().imageHeight(), fps, 800_000, spec.startTime());
                 BufferedWriter csv = Files.newBufferedWriter(out.resolve("frames.csv"), StandardCharsets.UTF_8);
                 BufferedWriter imagesCsv = Files.newBufferedWriter(out.resolve("images.csv"), StandardCharsets.UTF_8)) {
             csv.write(FRAMES_HEADER + "\n");

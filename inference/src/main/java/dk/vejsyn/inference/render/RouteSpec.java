@@ -65,6 +65,13 @@ public record RouteSpec(String name, Instant startTime, double speedKmh, List<Sp
             @JsonProperty("camera") JsonNode camera,
             @JsonProperty(value = "waypoints", required = true) List<Waypoint> waypoints) {}
 
+    /** A straight constant-speed route between two points, with defaults for the rest. */
+    public static RouteSpec straight(String name, Waypoint from, Waypoint to, double speedKmh, double durationS,
+            int potholes, java.time.Instant start) {
+        return new RouteSpec(name, start, speedKmh, List.of(), durationS, potholes, null, null, null, 13,
+                CameraModel.refuseTruckDashcam(), List.of(from, to));
+    }
+
     /** Reads and checks a route file; problems name the file. */
     public static RouteSpec read(Path file) {
         try {
