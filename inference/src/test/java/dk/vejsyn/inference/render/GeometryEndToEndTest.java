@@ -82,6 +82,8 @@ class GeometryEndToEndTest {
         assertThat(r.falseAlarms()).isEmpty();
         assertThat(r.medianErrorM()).isLessThanOrEqualTo(0.3);
         GroundTruthMatcher.Result bottom = GroundTruthMatcher.match(bottoms, truth, RADIUS_M);
+        System.out.printf("rendered drive: %d sightings, median error %.3f m (box centre), %.3f m (bottom-centre only)%n",
+                centres.size(), r.medianErrorM(), bottom.medianErrorM());
         assertThat(bottom.missed()).isEmpty();
         assertThat(bottom.medianErrorM()).isLessThanOrEqualTo(0.7);
     }
@@ -107,6 +109,8 @@ class GeometryEndToEndTest {
             locateCentre(cam, tag, box).ifPresent(located::add);
         }
         GroundTruthMatcher.Result r = GroundTruthMatcher.match(located, truth.potholes(), RADIUS_M);
+        System.out.printf("bundled drive: %d sightings, %d clusters, median error %.3f m%n", located.size(),
+                r.matches().size() + r.falseAlarms().size(), r.medianErrorM());
         assertThat(truth.potholes()).hasSizeBetween(8, 14);
         assertThat(r.missed()).isEmpty();
         assertThat(r.medianErrorM()).isLessThanOrEqualTo(0.3);
