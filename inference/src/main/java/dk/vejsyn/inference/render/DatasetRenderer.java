@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -143,9 +142,5 @@ public final class DatasetRenderer {
                 + " (bucket = SHA-1(file name) mod 100: < 70 train, < 85 val, else test).\n\n"
                 + "## Caveat\n\nSynthetic: flat-shaded background, simple pothole shading. Use alongside the real\n"
                 + "sources for training, never as the only test set.\n";
-    }
-
-    static String hex(byte[] b) {
-        return HexFormat.of().formatHex(b);
     }
 }

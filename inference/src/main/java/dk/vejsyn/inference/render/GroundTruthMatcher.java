@@ -3,7 +3,6 @@ package dk.vejsyn.inference.render;
 import dk.vejsyn.inference.geo.Georeferencer;
 import dk.vejsyn.inference.geo.LatLon;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -108,11 +107,5 @@ public final class GroundTruthMatcher {
             }
         }
         return new Result(matches, missed, fa);
-    }
-
-    static double[] sorted(double[] v) {
-        double[] c = v.clone();
-        Arrays.sort(c);
-        return c;
     }
 }

@@ -1,7 +1,6 @@
 package dk.vejsyn.inference.render;
 
 import java.util.SplittableRandom;
-import org.opencv.core.Core;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.core.Size;

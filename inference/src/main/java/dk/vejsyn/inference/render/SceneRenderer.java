@@ -64,16 +64,9 @@ public final class SceneRenderer implements AutoCloseable {
         this.scene = scene;
         this.width = camera.imageWidth();
         this.height = camera.imageHeight();
-        long t0 = System.nanoTime();
         this.surface = RoadSurface.build(scene);
-        long t1 = System.nanoTime();
         GroundRays rays = new GroundRays(camera, MAX_RANGE_M);
-        long t2 = System.nanoTime();
         buildBands(rays);
-        long t3 = System.nanoTime();
-        if (Boolean.getBoolean("vejsyn.render.timing")) {
-            System.err.printf("surface %.0f ms, rays %.0f ms, bands %.0f ms%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t3 - t2) / 1e6);
-        }
         Weather w = scene.weather();
         this.background = buildBackground(rays, w);
         this.hazeColour = new Mat(height, width, CvType.CV_8UC3, scalar(w.skyHorizon()));
