@@ -32,7 +32,12 @@ final class RenderDriveCommand implements Callable<Integer> {
     public Integer call() {
         RouteSpec spec = RouteSpec.read(route);
         long t0 = System.nanoTime();
-        DriveRenderer.Result r = new DriveRenderer(spec, seed, fps, gpsNoiseM).render(out);
+        DriveRenderer.Result r;
+        try {
+            r = new DriveRenderer(spec, seed, fps, gpsNoiseM).render(out);
+        } catch (IllegalArgumentException e) {
+            throw new dk.vejsyn.inference.InputException(route + ": " + e.getMessage(), e);
+        }
         System.out.printf(java.util.Locale.ROOT,
                 "wrote %s: %d frames (%s), %d images, %d potholes, %d distractors; render %.1f ms/frame, total %.1f s%n",
                 out, r.frames(), r.codec(), r.images(), r.potholes(), r.distractors(), r.msPerFrame(),

@@ -96,6 +96,8 @@ public record RouteSpec(String name, Instant startTime, double speedKmh, List<Sp
                     j.speedKmh() == null ? Double.NaN : j.speedKmh(), j.speedProfile() == null ? List.of() : j.speedProfile(),
                     j.durationS(), j.potholes(), j.weather(), j.roadWidthM(), j.verge(),
                     j.altitudeM() == null ? 13 : j.altitudeM(), cam, j.waypoints());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new InputException("route file not found: " + file, e);
         } catch (IOException e) {
             throw new InputException("cannot read route " + file + ": " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
