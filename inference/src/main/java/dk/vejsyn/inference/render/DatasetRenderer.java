@@ -24,7 +24,9 @@ import org.opencv.core.Mat;
  * markings, verge, weather and time of day, and 0 to 5 potholes vary, so a model learns what a
  * pothole looks like rather than one street. Only potholes whose centre is at most
  * {@link #MAX_LABEL_DISTANCE_M} m away and whose visible box is at least
- * {@value #MIN_BOX_W} x {@value #MIN_BOX_H} px are labelled (the pipeline ignores farther ones).
+ * {@value #MIN_BOX_W} x {@value #MIN_BOX_H} px are labelled (the pipeline ignores farther ones),
+ * and potholes that would be visible but not labelled are left out of the scene, so every
+ * pothole in an image has a label.
  */
 public final class DatasetRenderer {
     public static final double MAX_LABEL_DISTANCE_M = 25;
@@ -58,7 +60,8 @@ public final class DatasetRenderer {
         int[] counts = {0, 1, 1, 2, 2, 3, 3, 4, 5};
         int count = counts[rnd.nextInt(counts.length)];
         double vehicleD = layout.drivingLaneCentreM() + (rnd.nextDouble() - 0.5) * 0.8;
-        RoadScene scene = SceneGenerator.forSample(rnd.nextLong(), count, layout, weather, vehicleD);
+        RoadScene scene = labellableOnly(
+                SceneGenerator.forSample(rnd.nextLong(), count * 3, layout, weather, vehicleD), cam, vehicleD, count);
         String name = String.format(Locale.ROOT, "vejsyn-render-s%d-%05d", seed, index);
         try (SceneRenderer r = new SceneRenderer(cam, scene)) {
             Mat img = r.render(0, vehicleD, index);
@@ -66,14 +69,38 @@ public final class DatasetRenderer {
             img.release();
             List<String> labels = new ArrayList<>();
             for (PotholeView v : r.visiblePotholes(0, vehicleD)) {
-                if (v.distanceM() <= MAX_LABEL_DISTANCE_M && v.box().width() >= MIN_BOX_W
-                        && v.box().height() >= MIN_BOX_H) {
+                if (isLabelled(v)) {
                     labels.add(String.format(Locale.ROOT, "0 %.6f %.6f %.6f %.6f", v.box().centreX() / w,
                             v.box().centreY() / h, v.box().width() / w, v.box().height() / h));
                 }
             }
             return new Sample(name, jpeg, labels);
         }
+    }
+
+    static boolean isLabelled(PotholeView v) {
+        return v.distanceM() <= MAX_LABEL_DISTANCE_M && v.box().width() >= MIN_BOX_W && v.box().height() >= MIN_BOX_H;
+    }
+
+    /**
+     * Keeps at most {@code count} of the scene's potholes, and only those that will be labelled:
+     * a visible pothole left unlabelled (too small, too far) would teach the model that potholes
+     * are background. A flat pothole is short in the image (0.5 m long at 12 m from a 2.4 m high
+     * camera is about 5 px tall), so many far candidates fall out here.
+     */
+    private static RoadScene labellableOnly(RoadScene scene, CameraModel cam, double vehicleD, int count) {
+        java.util.Map<String, PotholeView> views = new java.util.HashMap<>();
+        for (PotholeView v : PotholeProjector.visible(cam, scene.potholes(), 0, vehicleD)) {
+            views.put(v.potholeId(), v);
+        }
+        List<Pothole> keep = new ArrayList<>();
+        for (Pothole p : scene.potholes()) {
+            PotholeView v = views.get(p.id());
+            if (keep.size() < count && v != null && isLabelled(v)) {
+                keep.add(p);
+            }
+        }
+        return scene.withPotholes(keep);
     }
 
     /** Writes {@code count} samples under {@code out}; {@code progress} hears each finished index. */
@@ -127,7 +154,7 @@ public final class DatasetRenderer {
                 + "  Same command, same files (deterministic per seed).\n"
                 + "- Each image is a separate random scene seen by a forward-facing vehicle camera: camera height\n"
                 + "  1.3–2.8 m, pitch 5–15°, roll ±2°, horizontal field of view 70–110°, no lens distortion; road width 5–9 m, centre and edge lines or not, pavement or grass verges; weather\n"
-                + "  sunny / overcast / wet / light rain / haze / dusk; 0–5 potholes (0.2–1.2 m, 4–24 m ahead) plus\n"
+                + "  sunny / overcast / wet / light rain / haze / dusk; 0–5 potholes (0.2–1.2 m, 3–24 m ahead) plus\n"
                 + "  distractors that are not labelled: cracks, patches, manhole covers, road paint.\n"
                 + "- No real person, vehicle, number plate or place is depicted.\n\n"
                 + "## Licence\n\nSame licence as the Vejsyn repository (generated data, no third-party content).\n\n"
@@ -135,7 +162,8 @@ public final class DatasetRenderer {
                 + "- YOLO, class 0 = pothole (RDD D40), \"0 cx cy w h\" normalised to 0..1; empty file = negative.\n"
                 + "- Box = the pothole's projected edge (without its lighter rim), clipped to the image.\n"
                 + "- Labelled only when the pothole's centre is ≤ " + (int) MAX_LABEL_DISTANCE_M + " m from the camera's foot point\n"
-                + "  and the visible box is ≥ " + MIN_BOX_W + "×" + MIN_BOX_H + " px.\n\n"
+                + "  and the visible box is ≥ " + MIN_BOX_W + "×" + MIN_BOX_H + " px. Candidate potholes that would be\n"
+                + "  visible but fail that rule are left out of the scene, so every pothole in an image is labelled.\n\n"
                 + "## Counts\n\n"
                 + "images " + count + " (1280×720 JPEG, quality " + JPEG_QUALITY + "), boxes " + boxes + ", negatives " + negatives
                 + "; splits train " + train + " / val " + val + " / test " + test

@@ -21,4 +21,9 @@ public record RoadScene(long seed, RoadLayout layout, Weather weather, double sS
         roadside = List.copyOf(roadside);
         shadows = List.copyOf(shadows);
     }
+
+    /** The same scene with other potholes (distractors keep their places). */
+    public RoadScene withPotholes(List<Pothole> others) {
+        return new RoadScene(seed, layout, weather, sStartM, sEndM, others, distractors, roadside, shadows);
+    }
 }

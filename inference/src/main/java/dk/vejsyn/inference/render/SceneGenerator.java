@@ -46,9 +46,9 @@ public final class SceneGenerator {
     }
 
     /**
-     * A scene for one training image seen from road position {@code (0, vehicleD)}: {@code count}
-     * potholes between 4 and 24 m ahead (within the labelled range), spread over the
-     * carriageway, and some distractors.
+     * A scene for one training image seen from road position {@code (0, vehicleD)}: up to
+     * {@code count} potholes between 3 and 24 m ahead (within the labelled range, more of them
+     * near), spread over the carriageway, and some distractors.
      */
     public static RoadScene forSample(long seed, int count, RoadLayout layout, Weather weather, double vehicleD) {
         SplittableRandom rnd = new SplittableRandom(seed);
@@ -56,7 +56,8 @@ public final class SceneGenerator {
         double sEnd = 140;
         List<Pothole> potholes = new ArrayList<>();
         for (int i = 0; i < count * 4 && potholes.size() < count; i++) {
-            double s = 4 + 20 * Math.pow(rnd.nextDouble(), 0.8);
+            // Biased towards the near range, where a flat pothole is tall enough in the image to label.
+            double s = 3 + 21 * Math.pow(rnd.nextDouble(), 1.4);
             double d = lateral(rnd, layout, vehicleD, rnd.nextDouble() < 0.3);
             Pothole p = Pothole.random(String.format("P%02d", potholes.size() + 1), s, d, MIN_POTHOLE_M, MAX_POTHOLE_M,
                     weather.wetness(), rnd);
