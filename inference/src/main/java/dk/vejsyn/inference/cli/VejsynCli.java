@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "vejsyn 0.1.0",
         description = "Finds road damage in vehicle camera footage.",
-        subcommands = {CommandLine.HelpCommand.class, DetectCommand.class, EvaluateCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, DetectCommand.class, EvaluateCommand.class,
+            RenderDriveCommand.class, RenderDatasetCommand.class, BenchCommand.class})
 public final class VejsynCli implements Runnable {
 
     @CommandLine.Spec

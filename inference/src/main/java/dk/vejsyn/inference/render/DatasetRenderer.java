@@ -1,0 +1,174 @@
+package dk.vejsyn.inference.render;
+
+import dk.vejsyn.inference.geo.CameraModel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.function.IntConsumer;
+import org.opencv.core.Mat;
+
+/**
+ * Writes rendered training images with YOLO labels in the layout of {@code shared/datasets}:
+ * {@code images/<name>.jpg}, {@code labels/<name>.txt} ("0 cx cy w h", normalised; empty for
+ * negatives), {@code splits/{train,val,test}.txt} and {@code SOURCE.md}.
+ *
+ * <p>Each image is its own scene: camera height, pitch, field of view and roll, road width and
+ * markings, verge, weather and time of day, and 0 to 5 potholes vary, so a model learns what a
+ * pothole looks like rather than one street. Only potholes whose centre is at most
+ * {@link #MAX_LABEL_DISTANCE_M} m away and whose visible box is at least
+ * {@value #MIN_BOX_W} x {@value #MIN_BOX_H} px are labelled (the pipeline ignores farther ones),
+ * and potholes that would be visible but not labelled are left out of the scene, so every
+ * pothole in an image has a label.
+ */
+public final class DatasetRenderer {
+    public static final double MAX_LABEL_DISTANCE_M = 25;
+    public static final int MIN_BOX_W = 8;
+    public static final int MIN_BOX_H = 6;
+    private static final int JPEG_QUALITY = 90;
+
+    private final long seed;
+
+    public DatasetRenderer(long seed) {
+        this.seed = seed;
+    }
+
+    /** One training sample: the image and its label lines. */
+    public record Sample(String name, byte[] jpeg, List<String> labels) {}
+
+    /** Renders sample {@code index} (independent of the others, so any index can be redone alone). */
+    public Sample render(int index) {
+        SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
+        int w = 1280;
+        int h = 720;
+        CameraModel cam = CameraModel.builder().name("rendered")
+                .heightM(1.3 + 1.5 * rnd.nextDouble())
+                .pitchDeg(5 + 10 * rnd.nextDouble())
+                .rollDeg((rnd.nextDouble() - 0.5) * 4)
+                .horizontalFovDeg(70 + 40 * rnd.nextDouble())
+                .imageSize(w, h).build();
+        RoadLayout layout = new RoadLayout(5 + 4 * rnd.nextDouble(), rnd.nextDouble() < 0.8, rnd.nextDouble() < 0.6,
+                rnd.nextDouble() < 0.6 ? RoadLayout.Verge.PAVEMENT : RoadLayout.Verge.GRASS, 2 + 3 * rnd.nextDouble());
+        Weather weather = Weather.random(rnd);
+        int[] counts = {0, 1, 1, 2, 2, 3, 3, 4, 5};
+        int count = counts[rnd.nextInt(counts.length)];
+        double vehicleD = layout.drivingLaneCentreM() + (rnd.nextDouble() - 0.5) * 0.8;
+        RoadScene scene = labellableOnly(
+                SceneGenerator.forSample(rnd.nextLong(), count * 3, layout, weather, vehicleD), cam, vehicleD, count);
+        String name = String.format(Locale.ROOT, "vejsyn-render-s%d-%05d", seed, index);
+        try (SceneRenderer r = new SceneRenderer(cam, scene)) {
+            Mat img = r.render(0, vehicleD, index);
+            byte[] jpeg = Jpeg.encode(img, JPEG_QUALITY);
+            img.release();
+            List<String> labels = new ArrayList<>();
+            for (PotholeView v : r.visiblePotholes(0, vehicleD)) {
+                if (isLabelled(v)) {
+                    labels.add(String.format(Locale.ROOT, "0 %.6f %.6f %.6f %.6f", v.box().centreX() / w,
+                            v.box().centreY() / h, v.box().width() / w, v.box().height() / h));
+                }
+            }
+            return new Sample(name, jpeg, labels);
+        }
+    }
+
+    static boolean isLabelled(PotholeView v) {
+        return v.distanceM() <= MAX_LABEL_DISTANCE_M && v.box().width() >= MIN_BOX_W && v.box().height() >= MIN_BOX_H;
+    }
+
+    /**
+     * Keeps at most {@code count} of the scene's potholes, and only those that will be labelled:
+     * a visible pothole left unlabelled (too small, too far) would teach the model that potholes
+     * are background. A flat pothole is short in the image (0.5 m long at 12 m from a 2.4 m high
+     * camera is about 5 px tall), so many far candidates fall out here.
+     */
+    private static RoadScene labellableOnly(RoadScene scene, CameraModel cam, double vehicleD, int count) {
+        java.util.Map<String, PotholeView> views = new java.util.HashMap<>();
+        for (PotholeView v : PotholeProjector.visible(cam, scene.potholes(), 0, vehicleD)) {
+            views.put(v.potholeId(), v);
+        }
+        List<Pothole> keep = new ArrayList<>();
+        for (Pothole p : scene.potholes()) {
+            PotholeView v = views.get(p.id());
+            if (keep.size() < count && v != null && isLabelled(v)) {
+                keep.add(p);
+            }
+        }
+        return scene.withPotholes(keep);
+    }
+
+    /** Writes {@code count} samples under {@code out}; {@code progress} hears each finished index. */
+    public void write(Path out, int count, IntConsumer progress) {
+        try {
+            Files.createDirectories(out.resolve("images"));
+            Files.createDirectories(out.resolve("labels"));
+            Files.createDirectories(out.resolve("splits"));
+            List<String> train = new ArrayList<>();
+            List<String> val = new ArrayList<>();
+            List<String> test = new ArrayList<>();
+            int boxes = 0;
+            int negatives = 0;
+            for (int i = 0; i < count; i++) {
+                Sample s = render(i);
+                String file = s.name() + ".jpg";
+                Files.write(out.resolve("images").resolve(file), s.jpeg());
+                Files.writeString(out.resolve("labels").resolve(s.name() + ".txt"),
+                        s.labels().isEmpty() ? "" : String.join("\n", s.labels()) + "\n", StandardCharsets.UTF_8);
+                boxes += s.labels().size();
+                negatives += s.labels().isEmpty() ? 1 : 0;
+                int bucket = bucket(file);
+                (bucket < 70 ? train : bucket < 85 ? val : test).add(file);
+                progress.accept(i);
+            }
+            Files.write(out.resolve("splits/train.txt"), train);
+            Files.write(out.resolve("splits/val.txt"), val);
+            Files.write(out.resolve("splits/test.txt"), test);
+            Files.writeString(out.resolve("SOURCE.md"), sourceMd(count, boxes, negatives, train.size(), val.size(),
+                    test.size()), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write dataset to " + out + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Split bucket as in shared/datasets: SHA-1 of the file name, as a number, mod 100. */
+    static int bucket(String key) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-1").digest(key.getBytes(StandardCharsets.UTF_8));
+            return new java.math.BigInteger(1, h).mod(java.math.BigInteger.valueOf(100)).intValue();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String sourceMd(int count, int boxes, int negatives, int train, int val, int test) {
+        return "# vejsyn-render (procedurally rendered road scenes)\n\n"
+                + "## Origin\n\n"
+                + "- Made by the Vejsyn project's own renderer (`dk.vejsyn.inference.render`), no photographs:\n"
+                + "  `bin/vejsyn render-dataset --count " + count + " --seed " + seed + " --out DIR`.\n"
+                + "  Same command, same files (deterministic per seed).\n"
+                + "- Each image is a separate random scene seen by a forward-facing vehicle camera: camera height\n"
+                + "  1.3–2.8 m, pitch 5–15°, roll ±2°, horizontal field of view 70–110°, no lens distortion; road width 5–9 m, centre and edge lines or not, pavement or grass verges; weather\n"
+                + "  sunny / overcast / wet / light rain / haze / dusk; 0–5 potholes (0.2–1.2 m, 3–24 m ahead) plus\n"
+                + "  distractors that are not labelled: cracks, patches, manhole covers, road paint.\n"
+                + "- No real person, vehicle, number plate or place is depicted.\n\n"
+                + "## Licence\n\nSame licence as the Vejsyn repository (generated data, no third-party content).\n\n"
+                + "## Labels\n\n"
+                + "- YOLO, class 0 = pothole (RDD D40), \"0 cx cy w h\" normalised to 0..1; empty file = negative.\n"
+                + "- Box = the pothole's projected edge (without its lighter rim), clipped to the image.\n"
+                + "- Labelled only when the pothole's centre is ≤ " + (int) MAX_LABEL_DISTANCE_M + " m from the camera's foot point\n"
+                + "  and the visible box is ≥ " + MIN_BOX_W + "×" + MIN_BOX_H + " px. Candidate potholes that would be\n"
+                + "  visible but fail that rule are left out of the scene, so every pothole in an image is labelled.\n\n"
+                + "## Counts\n\n"
+                + "images " + count + " (1280×720 JPEG, quality " + JPEG_QUALITY + "), boxes " + boxes + ", negatives " + negatives
+                + "; splits train " + train + " / val " + val + " / test " + test
+                + " (bucket = SHA-1(file name) mod 100: < 70 train, < 85 val, else test).\n\n"
+                + "## Caveat\n\nSynthetic: flat-shaded background, simple pothole shading. Use alongside the real\n"
+                + "sources for training, never as the only test set.\n";
+    }
+}

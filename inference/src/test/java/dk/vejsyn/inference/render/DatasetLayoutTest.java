@@ -1,0 +1,58 @@
+package dk.vejsyn.inference.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dk.vejsyn.inference.cli.VejsynCli;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code render-dataset} writes the layout of shared/datasets, with sane YOLO labels. */
+class DatasetLayoutTest {
+
+    @Test
+    void writesImagesLabelsSplitsAndSource(@TempDir Path out) throws IOException {
+        int code = VejsynCli.run("render-dataset", "--count", "6", "--seed", "7", "--out", out.toString());
+        assertThat(code).isZero();
+        assertThat(out.resolve("SOURCE.md")).exists();
+        List<String> split = new ArrayList<>();
+        for (String s : List.of("train", "val", "test")) {
+            split.addAll(Files.readAllLines(out.resolve("splits/" + s + ".txt")));
+        }
+        assertThat(split).hasSize(6).doesNotHaveDuplicates();
+        for (String image : split) {
+            assertThat(out.resolve("images").resolve(image)).exists();
+            Path label = out.resolve("labels").resolve(image.replace(".jpg", ".txt"));
+            for (String line : Files.readAllLines(label)) {
+                String[] f = line.split(" ");
+                assertThat(f).hasSize(5);
+                assertThat(f[0]).isEqualTo("0");
+                double w = Double.parseDouble(f[3]) * 1280;
+                double h = Double.parseDouble(f[4]) * 720;
+                assertThat(w).isGreaterThanOrEqualTo(DatasetRenderer.MIN_BOX_W);
+                assertThat(h).isGreaterThanOrEqualTo(DatasetRenderer.MIN_BOX_H);
+                for (int i = 1; i < 5; i++) {
+                    assertThat(Double.parseDouble(f[i])).isBetween(0.0, 1.0);
+                }
+            }
+        }
+    }
+
+    @Test
+    void splitBucketFollowsTheSharedRule() {
+        // SHA-1("a") = 86f7e437..., as an integer mod 100.
+        assertThat(DatasetRenderer.bucket("a")).isEqualTo(
+                new java.math.BigInteger("86f7e437faa5a7fce15d1ddcb9eaeaea377667b8", 16).mod(java.math.BigInteger.valueOf(100))
+                        .intValue());
+    }
+
+    @Test
+    void badRouteIsReportedWithExitCodeTwo(@TempDir Path out) {
+        assertThat(VejsynCli.run("render-drive", "--route", out.resolve("missing.json").toString(), "--out",
+                out.toString())).isEqualTo(VejsynCli.EXIT_BAD_INPUT);
+    }
+}
