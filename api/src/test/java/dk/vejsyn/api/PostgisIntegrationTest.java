@@ -3,7 +3,9 @@ package dk.vejsyn.api;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -14,6 +16,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * observations or findings (municipalities stay seeded).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureMockMvc
 public abstract class PostgisIntegrationTest {
 
     public static final String JDBC_URL = Optional.ofNullable(System.getenv("VEJSYN_TEST_JDBC_URL"))
@@ -26,6 +29,9 @@ public abstract class PostgisIntegrationTest {
 
     @Autowired
     protected JdbcTemplate jdbc;
+
+    @Autowired
+    protected MockMvc mvc;
 
     @BeforeEach
     void cleanStore() {
