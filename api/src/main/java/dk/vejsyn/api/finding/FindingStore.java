@@ -27,6 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
@@ -49,6 +51,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class FindingStore {
 
+    private static final Logger log = LoggerFactory.getLogger(FindingStore.class);
     static final double M_PER_DEG = 111_320.0;
     static final String SYSTEM_ACTOR = "system";
 
@@ -76,12 +79,16 @@ public class FindingStore {
      */
     @Transactional
     public IngestResult ingest(String municipalityCode, DriveInfo drive, List<Observation> observations) {
+        long start = System.nanoTime();
         Municipality m = municipalities.require(municipalityCode);
         long driveId = drives.upsert(m.id(), drive);
         if (observations.isEmpty()) {
             return new IngestResult(driveId, 0, 0, 0, 0, List.of());
         }
-        return jdbc.execute((ConnectionCallback<IngestResult>) c -> ingest(c, m, drive, driveId, observations));
+        log.debug("drive upsert {} ms", (System.nanoTime() - start) / 1_000_000);
+        IngestResult r = jdbc.execute((ConnectionCallback<IngestResult>) c -> ingest(c, m, drive, driveId, observations));
+        log.debug("ingest total before commit {} ms", (System.nanoTime() - start) / 1_000_000);
+        return r;
     }
 
     private IngestResult ingest(Connection c, Municipality m, DriveInfo drive, long driveId, List<Observation> input)
@@ -93,18 +100,25 @@ public class FindingStore {
                         (float) o.box().x1(), (float) o.box().y1(), (float) o.box().x2(), (float) o.box().y2()), o));
         List<Observation> obs = new ArrayList<>(byKey.values());
 
+        long t0 = System.nanoTime();
         lockCells(c, m.id(), obs.stream().map(o -> new double[] {o.type().ordinal(), o.position().lat(), o.position().lon()}).toList());
 
-        Map<String, Long> inserted = insertObservations(c, m.id(), driveId, obs);
+        // Under the locks no other writer can add these frames' observations: skip those already stored.
+        long t1 = System.nanoTime();
+        Map<String, Long> existing = existingFindingIds(c, driveId, obs);
+        List<Observation> fresh = obs.stream().filter(o -> !existing.containsKey(keyOf(o))).toList();
+        long[] obsIds = nextIds(c, "observation_id_seq", fresh.size());
+        long t2 = System.nanoTime();
 
         // Open findings near any new observation.
-        List<Observation> fresh = obs.stream().filter(o -> inserted.containsKey(keyOf(o))).toList();
         Map<DamageType, List<Acc>> candidates = loadCandidates(c, m.id(), fresh);
 
+        long t3 = System.nanoTime();
         double radius = props.mergeRadiusM();
         List<Acc> created = new ArrayList<>();
-        for (Observation o : fresh) {
-            long obsId = inserted.get(keyOf(o));
+        Acc[] findingOf = new Acc[fresh.size()];
+        for (int i = 0; i < fresh.size(); i++) {
+            Observation o = fresh.get(i);
             List<Acc> list = candidates.computeIfAbsent(o.type(), t -> new ArrayList<>());
             Acc best = null;
             double bestD = Double.MAX_VALUE;
@@ -120,11 +134,13 @@ public class FindingStore {
                 created.add(best);
                 list.add(best);
             }
-            best.add(o, obsId);
+            best.add(o, obsIds[i]);
+            findingOf[i] = best;
         }
 
-        // Ids for new findings, then write findings, observation links and events.
-        long[] newIds = nextIds(c, created.size());
+        // Findings first (observations reference them), then observations, then events.
+        long t4 = System.nanoTime();
+        long[] newIds = nextIds(c, "finding_id_seq", created.size());
         for (int i = 0; i < created.size(); i++) {
             created.get(i).id = newIds[i];
         }
@@ -132,21 +148,27 @@ public class FindingStore {
                 .filter(a -> a.added > 0 && !a.isNew).toList();
         insertFindings(c, m.id(), created);
         updateFindings(c, updated);
-        linkObservations(c, fresh, inserted, candidates);
+        long[] findingIds = new long[fresh.size()];
+        for (int i = 0; i < fresh.size(); i++) {
+            findingIds[i] = findingOf[i].id;
+        }
+        int stored = insertObservations(c, m.id(), driveId, fresh, obsIds, findingIds);
+        if (stored != fresh.size()) {
+            // Only a writer bypassing the cell locks could do this; roll back rather than miscount.
+            throw new IllegalStateException("concurrent insert of the same observations for drive " + driveId);
+        }
         writeIngestEvents(c, m.id(), driveId, drive.externalRef(), created, updated);
+        long t5 = System.nanoTime();
+        if (log.isDebugEnabled()) {
+            log.debug("ingest {} observations: lock {} ms, dedupe {} ms, candidates {} ms, merge {} ms, write {} ms",
+                    obs.size(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+                    (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
+        }
 
         // Result: the finding of every input observation, duplicates included.
-        Map<String, Long> findingByKey = new HashMap<>();
-        for (List<Acc> l : candidates.values()) {
-            for (Acc a : l) {
-                for (String k : a.keys) {
-                    findingByKey.put(k, a.id);
-                }
-            }
-        }
-        int dups = obs.size() - fresh.size();
-        if (dups > 0) {
-            findingByKey.putAll(existingFindingIds(c, driveId, obs.stream().filter(o -> !inserted.containsKey(keyOf(o))).toList()));
+        Map<String, Long> findingByKey = new HashMap<>(existing);
+        for (int i = 0; i < fresh.size(); i++) {
+            findingByKey.put(keyOf(fresh.get(i)), findingIds[i]);
         }
         List<Long> ids = input.stream().map(o -> findingByKey.get(keyOf(o))).toList();
         return new IngestResult(driveId, fresh.size(), input.size() - fresh.size(), created.size(), updated.size(), ids);
@@ -312,7 +334,6 @@ public class FindingStore {
         Float bestEvScore;
         int added;
         Long firstAddedObs;
-        final List<String> keys = new ArrayList<>();
         final List<Long> addedObs = new ArrayList<>();
 
         Acc(DamageType type) {
@@ -374,7 +395,6 @@ public class FindingStore {
                 previousStatus = status;
                 status = "open";
             }
-            keys.add(keyOf(o));
             addedObs.add(obsId);
         }
 
@@ -421,9 +441,12 @@ public class FindingStore {
         return z ^ (z >>> 33);
     }
 
-    private Map<String, Long> insertObservations(Connection c, int municipalityId, long driveId, List<Observation> obs)
-            throws SQLException {
+    private int insertObservations(Connection c, int municipalityId, long driveId, List<Observation> obs, long[] ids,
+            long[] findingIds) throws SQLException {
         int n = obs.size();
+        if (n == 0) {
+            return 0;
+        }
         Double[] lat = new Double[n], lon = new Double[n], dist = new Double[n], w = new Double[n], l = new Double[n],
                 a = new Double[n], cap = new Double[n], vlat = new Double[n], vlon = new Double[n], vh = new Double[n],
                 vs = new Double[n];
@@ -455,23 +478,23 @@ public class FindingStore {
             fi[i] = o.frameIndex();
             ev[i] = o.evidenceJpeg();
         }
-        Map<String, Long> ids = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
-                INSERT INTO observation (municipality_id, drive_id, geom, damage_type, score, distance_m, width_m,
+                INSERT INTO observation (id, finding_id, municipality_id, drive_id, geom, damage_type, score, distance_m, width_m,
                     length_m, area_m2, captured_at, vehicle_geom, vehicle_heading, vehicle_speed, source, frame_index,
                     box_x1, box_y1, box_x2, box_y2, evidence_jpeg)
-                SELECT ?, ?, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326), t.type, t.score, t.dist, t.w, t.l, t.a,
+                SELECT t.id, t.fid, ?, ?, ST_SetSRID(ST_MakePoint(t.lon, t.lat), 4326), t.type, t.score, t.dist, t.w, t.l, t.a,
                     to_timestamp(t.cap), ST_SetSRID(ST_MakePoint(t.vlon, t.vlat), 4326), t.vh, t.vs, t.src, t.fi,
                     t.x1, t.y1, t.x2, t.y2, t.ev
-                FROM unnest(?::float8[], ?::float8[], ?::text[], ?::real[], ?::float8[], ?::float8[], ?::float8[],
-                    ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::int8[],
-                    ?::real[], ?::real[], ?::real[], ?::real[], ?::bytea[])
-                  AS t(lat, lon, type, score, dist, w, l, a, cap, vlat, vlon, vh, vs, src, fi, x1, y1, x2, y2, ev)
-                ON CONFLICT ON CONSTRAINT observation_frame_uq DO NOTHING
-                RETURNING id, source, frame_index, damage_type, box_x1, box_y1, box_x2, box_y2""")) {
+                FROM unnest(?::int8[], ?::int8[], ?::float8[], ?::float8[], ?::text[], ?::real[], ?::float8[], ?::float8[],
+                    ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::text[],
+                    ?::int8[], ?::real[], ?::real[], ?::real[], ?::real[], ?::bytea[])
+                  AS t(id, fid, lat, lon, type, score, dist, w, l, a, cap, vlat, vlon, vh, vs, src, fi, x1, y1, x2, y2, ev)
+                ON CONFLICT ON CONSTRAINT observation_frame_uq DO NOTHING""")) {
             int i = 1;
             ps.setInt(i++, municipalityId);
             ps.setLong(i++, driveId);
+            ps.setArray(i++, c.createArrayOf("int8", java.util.Arrays.stream(ids).boxed().toArray(Long[]::new)));
+            ps.setArray(i++, c.createArrayOf("int8", java.util.Arrays.stream(findingIds).boxed().toArray(Long[]::new)));
             ps.setArray(i++, c.createArrayOf("float8", lat));
             ps.setArray(i++, c.createArrayOf("float8", lon));
             ps.setArray(i++, c.createArrayOf("text", type));
@@ -492,14 +515,8 @@ public class FindingStore {
             ps.setArray(i++, c.createArrayOf("float4", x2));
             ps.setArray(i++, c.createArrayOf("float4", y2));
             ps.setArray(i++, c.createArrayOf("bytea", ev));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ids.put(key(rs.getString(2), rs.getLong(3), rs.getString(4), rs.getFloat(5), rs.getFloat(6),
-                            rs.getFloat(7), rs.getFloat(8)), rs.getLong(1));
-                }
-            }
+            return ps.executeUpdate();
         }
-        return ids;
     }
 
     private Map<DamageType, List<Acc>> loadCandidates(Connection c, int municipalityId, List<Observation> fresh)
@@ -509,6 +526,15 @@ public class FindingStore {
             return out;
         }
         double maxLat = fresh.stream().mapToDouble(o -> Math.abs(o.position().lat())).max().orElse(0);
+        // One index probe per occupied cell of merge-radius size (observations of one pothole share cells).
+        double radius = props.mergeRadiusM();
+        double cell = radius / M_PER_DEG;
+        Map<Long, double[]> cells = new LinkedHashMap<>();
+        for (Observation o : fresh) {
+            long cy = (long) Math.floor(o.position().lat() / cell);
+            long cx = (long) Math.floor(o.position().lon() / cell);
+            cells.putIfAbsent(cy * 1_000_003L + cx, new double[] {(cy + 0.5) * cell, (cx + 0.5) * cell});
+        }
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT DISTINCT ON (f.id) f.* FROM finding f
                 JOIN unnest(?::float8[], ?::float8[]) AS p(lat, lon)
@@ -516,9 +542,10 @@ public class FindingStore {
                 WHERE f.municipality_id = ? AND f.damage_type = ANY(?)
                   AND f.status IN ('open', 'confirmed', 'scheduled', 'possibly_repaired')
                 ORDER BY f.id""")) {
-            ps.setArray(1, c.createArrayOf("float8", fresh.stream().map(o -> o.position().lat()).toArray(Double[]::new)));
-            ps.setArray(2, c.createArrayOf("float8", fresh.stream().map(o -> o.position().lon()).toArray(Double[]::new)));
-            ps.setDouble(3, expandDeg(props.mergeRadiusM() * 2, maxLat));
+            ps.setArray(1, c.createArrayOf("float8", cells.values().stream().map(v -> v[0]).toArray(Double[]::new)));
+            ps.setArray(2, c.createArrayOf("float8", cells.values().stream().map(v -> v[1]).toArray(Double[]::new)));
+            // Half a cell's diagonal plus the radius, plus the drift of a finding's mean while merging.
+            ps.setDouble(3, expandDeg(radius * 3, maxLat));
             ps.setInt(4, municipalityId);
             ps.setArray(5, c.createArrayOf("text", fresh.stream().map(o -> o.type().wireName()).distinct().toArray(String[]::new)));
             try (ResultSet rs = ps.executeQuery()) {
@@ -531,12 +558,12 @@ public class FindingStore {
         return out;
     }
 
-    private long[] nextIds(Connection c, int n) throws SQLException {
+    private long[] nextIds(Connection c, String sequence, int n) throws SQLException {
         long[] ids = new long[n];
         if (n == 0) {
             return ids;
         }
-        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('finding_id_seq') FROM generate_series(1, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("SELECT nextval('" + sequence + "') FROM generate_series(1, ?)")) {
             ps.setInt(1, n);
             try (ResultSet rs = ps.executeQuery()) {
                 for (int i = 0; rs.next(); i++) {
@@ -610,30 +637,6 @@ public class FindingStore {
         }
     }
 
-    private void linkObservations(Connection c, List<Observation> fresh, Map<String, Long> inserted,
-            Map<DamageType, List<Acc>> candidates) throws SQLException {
-        List<Long> obsIds = new ArrayList<>();
-        List<Long> findingIds = new ArrayList<>();
-        for (List<Acc> l : candidates.values()) {
-            for (Acc a : l) {
-                for (Long o : a.addedObs) {
-                    obsIds.add(o);
-                    findingIds.add(a.id);
-                }
-            }
-        }
-        if (obsIds.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = c.prepareStatement("""
-                UPDATE observation o SET finding_id = u.fid
-                FROM unnest(?::int8[], ?::int8[]) AS u(id, fid) WHERE o.id = u.id""")) {
-            ps.setArray(1, c.createArrayOf("int8", obsIds.toArray(Long[]::new)));
-            ps.setArray(2, c.createArrayOf("int8", findingIds.toArray(Long[]::new)));
-            ps.executeUpdate();
-        }
-    }
-
     private void writeIngestEvents(Connection c, int municipalityId, long driveId, String driveRef,
             List<Acc> created, List<Acc> updated) throws SQLException {
         List<Object[]> rows = new ArrayList<>();
@@ -677,9 +680,10 @@ public class FindingStore {
         Map<String, Long> out = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("""
                 SELECT finding_id, source, frame_index, damage_type, box_x1, box_y1, box_x2, box_y2 FROM observation
-                WHERE drive_id = ? AND frame_index = ANY(?)""")) {
+                WHERE drive_id = ? AND source = ANY(?) AND frame_index = ANY(?)""")) {
             ps.setLong(1, driveId);
-            ps.setArray(2, c.createArrayOf("int8", dups.stream().map(Observation::frameIndex).distinct().toArray(Long[]::new)));
+            ps.setArray(2, c.createArrayOf("text", dups.stream().map(Observation::source).distinct().toArray(String[]::new)));
+            ps.setArray(3, c.createArrayOf("int8", dups.stream().map(Observation::frameIndex).distinct().toArray(Long[]::new)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long f = rs.getLong(1);

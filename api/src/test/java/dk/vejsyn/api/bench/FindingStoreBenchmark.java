@@ -1,7 +1,11 @@
 package dk.vejsyn.api.bench;
 
 import dk.vejsyn.api.drive.DriveInfo;
+import dk.vejsyn.api.finding.FindingFilter;
+import dk.vejsyn.api.finding.FindingQueries;
+import dk.vejsyn.api.finding.FindingSort;
 import dk.vejsyn.api.finding.FindingStore;
+import dk.vejsyn.api.geo.Bbox;
 import dk.vejsyn.api.finding.IngestResult;
 import dk.vejsyn.inference.detect.DamageType;
 import dk.vejsyn.inference.detect.PixelBox;
@@ -52,6 +56,11 @@ class FindingStoreBenchmark {
             .orElse("jdbc:postgresql://127.0.0.1:5432/vejsyn_bench?user=postgres");
     static final int FINDINGS = 1_000_000;
 
+    static {
+        // Logging levels must be known before the context starts: -Dbench.log=DEBUG prints per-stage ingest timings.
+        System.setProperty("logging.level.dk.vejsyn.api.finding.FindingStore", System.getProperty("bench.log", "INFO"));
+    }
+
     @DynamicPropertySource
     static void datasource(DynamicPropertyRegistry r) {
         r.add("spring.datasource.url", () -> URL);
@@ -64,6 +73,9 @@ class FindingStoreBenchmark {
     @Autowired
     FindingStore store;
 
+    @Autowired
+    FindingQueries queries;
+
     @LocalServerPort
     int port;
 
@@ -74,6 +86,18 @@ class FindingStoreBenchmark {
 
     @Test
     void run() throws Exception {
+        if (Boolean.getBoolean("bench.ingestOnly")) {
+            seed();
+            List<Area> areas = jdbc.query("SELECT m.id, m.code, c.lat, c.lon FROM municipality m JOIN bench_center c ON c.mid = m.id",
+                    (rs, i) -> new Area(rs.getInt(1), rs.getString(2), rs.getDouble(3), rs.getDouble(4)));
+            Random rnd = new Random(System.nanoTime());
+            ingest(areas, 1, 10, rnd, 4096);
+            ingest(areas, 1, 20, rnd, 4096);
+            ingest(areas, 1, 20, rnd, 0);
+            ingest(areas, 4, 40, rnd, 4096);
+            System.out.println(report);
+            return;
+        }
         long t0 = System.nanoTime();
         seed();
         log("seed", String.format(Locale.ROOT, "%d findings present (%.0f s incl. generation when needed)",
@@ -127,19 +151,43 @@ class FindingStoreBenchmark {
         log("MVT z14 tile (HTTP, 1000 tiles after 200 warm-up)", stats(tiles) + String.format(Locale.ROOT,
                 ", mean %.1f KB per tile", bytes / 1000.0 / 1024));
 
-        // Ingest with merging: drives of 500 observations (100 potholes seen 5 times each, 4 KB evidence each).
-        ingest(areas, 1, 10, rnd); // warm-up
-        ingest(areas, 1, 100, rnd);
-        ingest(areas, 2, 100, rnd);
+        // The same boxes straight through the store's query (no HTTP, no JSON).
+        Random same = new Random(7);
+        List<Double> direct = new ArrayList<>();
+        for (int i = 0; i < 1200; i++) {
+            Area a = areas.get(same.nextInt(areas.size()));
+            double lat = a.lat() + (same.nextDouble() - 0.5) * 0.16;
+            double lon = a.lon() + (same.nextDouble() - 0.5) * 0.28;
+            double dLat = 0.5 / 111.32;
+            double dLon = 0.5 / (111.32 * Math.cos(Math.toRadians(lat)));
+            long s = System.nanoTime();
+            queries.search(a.id(), FindingFilter.ANY.withBbox(new Bbox(lon - dLon, lat - dLat, lon + dLon, lat + dLat)),
+                    FindingSort.SEVERITY, true, null, 100);
+            if (i >= 200) {
+                direct.add((System.nanoTime() - s) / 1e6);
+            }
+        }
+        log("bbox 1 km² (FindingQueries.search in process, same boxes)", stats(direct));
 
-        report.insert(0, "Figures of FindingStoreBenchmark, " + Instant.now() + "\n\n");
+        // Ingest with merging: drives of 500 observations (100 potholes seen 5 times each, 4 KB evidence each).
+        rnd = new Random(System.nanoTime()); // new drives on every run: re-runs must not be all duplicates
+        ingest(areas, 1, 10, rnd, 4096); // warm-up
+        ingest(areas, 1, 100, rnd, 4096);
+        ingest(areas, 2, 100, rnd, 4096);
+        ingest(areas, 4, 100, rnd, 4096);
+        ingest(areas, 4, 100, rnd, 0);
+
+        report.insert(0, "Figures of FindingStoreBenchmark, " + Instant.now() + ", load average (1/5/15 min, runnable/total) at the end "
+                + Files.readString(Path.of("/proc/loadavg")).trim() + "\n\n");
         Files.writeString(Path.of("target/bench-findings.md"), report.toString());
         System.out.println(report);
     }
 
-    private void ingest(List<Area> areas, int threads, int drives, Random seedRnd) throws Exception {
-        byte[] evidence = new byte[4096];
-        seedRnd.nextBytes(evidence);
+    private void ingest(List<Area> areas, int threads, int drives, Random seedRnd, int evidenceBytes) throws Exception {
+        byte[] evidence = evidenceBytes == 0 ? null : new byte[evidenceBytes];
+        if (evidence != null) {
+            seedRnd.nextBytes(evidence);
+        }
         long seed = seedRnd.nextLong();
         List<List<Observation>> batches = new ArrayList<>();
         List<Area> where = new ArrayList<>();
@@ -186,7 +234,7 @@ class FindingStoreBenchmark {
         double sec = (System.nanoTime() - s) / 1e9;
         pool.shutdown();
         if (drives > 10) {
-            log(String.format(Locale.ROOT, "ingest, %d thread(s), %d drives of 500 observations", threads, drives),
+            log(String.format(Locale.ROOT, "ingest, %d thread(s), %d drives of 500 observations, %d B evidence each", threads, drives, evidenceBytes),
                     String.format(Locale.ROOT, "%d observations in %.2f s = **%.0f observations/s** (%d findings created, %.1f observations merged per finding)",
                             stored, sec, stored / sec, created, stored / (double) Math.max(1, created)));
         }
