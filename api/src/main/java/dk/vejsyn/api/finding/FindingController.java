@@ -134,6 +134,16 @@ class FindingController {
         return ResponseEntity.ok().contentType(MediaType.IMAGE_JPEG).cacheControl(CacheControl.noCache()).body(jpeg);
     }
 
+    @GetMapping(value = "/{id}/observations/{observationId}/evidence", produces = MediaType.IMAGE_JPEG_VALUE)
+    @Operation(summary = "JPEG crop of the damage from one observation of the finding")
+    ResponseEntity<byte[]> observationEvidence(@PathVariable String code, @PathVariable long id,
+            @PathVariable long observationId) {
+        int m = municipalities.require(code).id();
+        byte[] jpeg = queries.observationEvidence(m, id, observationId).orElseThrow(() -> ApiException.notFound(
+                "evidence-not-found", "No evidence", "observation " + observationId + " of finding " + id + " has no evidence image"));
+        return ResponseEntity.ok().contentType(MediaType.IMAGE_JPEG).cacheControl(CacheControl.maxAge(java.time.Duration.ofDays(1))).body(jpeg);
+    }
+
     @GetMapping("/export.geojson")
     @Operation(summary = "Export matching findings as a GeoJSON FeatureCollection (RFC 7946, lon/lat)")
     void exportGeoJson(@PathVariable String code, @RequestParam(required = false) String bbox,

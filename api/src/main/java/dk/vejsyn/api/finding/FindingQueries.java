@@ -129,6 +129,15 @@ public class FindingQueries {
                 (rs, i) -> rs.getBytes(1)).stream().findFirst();
     }
 
+    /** The evidence JPEG of one observation of the finding. */
+    public Optional<byte[]> observationEvidence(int municipalityId, long findingId, long observationId) {
+        MapSqlParameterSource p = new MapSqlParameterSource("m", municipalityId).addValue("f", findingId).addValue("o", observationId);
+        return jdbc.query("""
+                SELECT evidence_jpeg FROM observation
+                WHERE municipality_id = :m AND finding_id = :f AND id = :o AND evidence_jpeg IS NOT NULL""", p,
+                (rs, i) -> rs.getBytes(1)).stream().findFirst();
+    }
+
     /** Overall extent {minLon, minLat, maxLon, maxLat} of the municipality's findings, or empty. */
     public Optional<double[]> extent(int municipalityId) {
         return jdbc.query("""

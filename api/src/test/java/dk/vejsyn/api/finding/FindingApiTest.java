@@ -131,6 +131,12 @@ class FindingApiTest extends PostgisIntegrationTest {
         byte[] jpeg = mvc.perform(get(BASE + "/" + id + "/evidence")).andExpect(status().isOk())
                 .andExpect(content().contentType(MediaType.IMAGE_JPEG)).andReturn().getResponse().getContentAsByteArray();
         assertThat(jpeg).isEqualTo(Fixtures.JPEG);
+        long obsId = json.readTree(mvc.perform(get(BASE + "/" + id)).andReturn().getResponse().getContentAsString())
+                .at("/observations/0/id").asLong();
+        mvc.perform(get(BASE + "/" + id + "/observations/" + obsId + "/evidence")).andExpect(status().isOk())
+                .andExpect(content().contentType(MediaType.IMAGE_JPEG));
+        mvc.perform(get(BASE + "/" + ids.get(8) + "/observations/" + obsId + "/evidence")).andExpect(status().isNotFound())
+                .andExpect(jsonPath("$.type").value("https://vejsyn.dk/problems/evidence-not-found"));
         mvc.perform(get(BASE + "/999999")).andExpect(status().isNotFound())
                 .andExpect(jsonPath("$.type").value("https://vejsyn.dk/problems/finding-not-found"));
         // Another municipality's finding is invisible.

@@ -91,6 +91,23 @@ class FindingStoreTest extends PostgisIntegrationTest {
     }
 
     @Test
+    void theSameObservationTwiceInOneCallIsStoredOnce() {
+        Observation o = pothole(ODENSE, 0.8f, 1);
+        IngestResult r = store.ingest("461", DriveInfo.of("d1", "t"), List.of(o, o));
+        assertThat(r.observationsStored()).isEqualTo(1);
+        assertThat(r.duplicatesSkipped()).isEqualTo(1);
+        assertThat(r.findingIds()).hasSize(2).containsOnly(r.findingIds().get(0));
+    }
+
+    @Test
+    void bestEvidenceIsTheHighestScoringObservationWithAnImage() {
+        IngestResult r = store.ingest("461", DriveInfo.of("d1", "t"), List.of(
+                pothole(ODENSE, 0.5f, 1), pothole(offset(ODENSE, 0.5, 0), 0.9f, 2), pothole(offset(ODENSE, 1, 0), 0.7f, 3)));
+        long best = jdbc.queryForObject("SELECT best_observation_id FROM finding WHERE id = ?", Long.class, r.findingIds().get(0));
+        assertThat(jdbc.queryForObject("SELECT frame_index FROM observation WHERE id = ?", Long.class, best)).isEqualTo(2L);
+    }
+
+    @Test
     void municipalitiesAreSeparateTenants() {
         long odense = store.ingest("461", DriveInfo.of("d1", "t"), List.of(pothole(ODENSE, 0.8f, 1))).findingIds().get(0);
         long other = store.ingest("101", DriveInfo.of("d1", "t"), List.of(pothole(ODENSE, 0.8f, 1))).findingIds().get(0);
