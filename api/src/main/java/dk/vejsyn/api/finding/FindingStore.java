@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -25,7 +24,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -736,9 +734,5 @@ public class FindingStore {
     /** Degrees to expand an envelope so that it covers {@code metres} in both axes up to latitude {@code lat}. */
     static double expandDeg(double metres, double lat) {
         return metres / (M_PER_DEG * Math.max(0.05, Math.cos(Math.toRadians(Math.min(89, lat)))));
-    }
-
-    static Optional<Timestamp> ts(Instant i) {
-        return Optional.ofNullable(i).map(Timestamp::from);
     }
 }
