@@ -106,7 +106,7 @@ public class DetectCommand implements Callable<Integer> {
         if (maxRange <= 0) {
             throw new InputException("--max-range must be positive: " + maxRange);
         }
-        CameraModel cam = camera != null ? CameraModel.fromJson(camera) : CameraModel.refuseTruckDashcam();
+        CameraModel cam = cameraModel();
         SourceOptions options = SourceOptions.defaults().withSampleDistanceM(sampleDistance);
         PipelineSettings settings = PipelineSettings.defaults().withWorkers(workers);
         List<ObservationSink> sinks = new ArrayList<>();
@@ -191,6 +191,16 @@ public class DetectCommand implements Callable<Integer> {
 
     private static Path siblingGeoJson(Path csvFile) {
         return csvFile.resolveSibling(csvFile.getFileName().toString().replaceFirst("\\.csv$", "") + ".geojson");
+    }
+
+    /** The footage this run reads: the video, or the image folder or zip. */
+    protected Path inputPath() {
+        return input.images != null ? input.images : input.video.video;
+    }
+
+    /** The camera profile given with --camera, or the default dashcam. */
+    protected CameraModel cameraModel() {
+        return camera != null ? CameraModel.fromJson(camera) : CameraModel.refuseTruckDashcam();
     }
 
     /** Further sinks a subclass adds (the service's findings store); none here. */

@@ -5,10 +5,10 @@ import dk.vejsyn.inference.pipeline.ObservationSink;
 import java.util.List;
 
 /** Fans observations out to several sinks: complete all or abort all. */
-final class Sinks {
+public final class Sinks {
     private Sinks() {}
 
-    static ObservationSink all(List<ObservationSink> sinks) {
+    public static ObservationSink all(List<ObservationSink> sinks) {
         List<ObservationSink> copy = List.copyOf(sinks);
         return new ObservationSink() {
             @Override

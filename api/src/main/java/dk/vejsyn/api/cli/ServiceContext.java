@@ -1,0 +1,42 @@
+package dk.vejsyn.api.cli;
+
+import dk.vejsyn.api.VejsynApplication;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts the Spring application for CLI commands: with or without the web server. */
+final class ServiceContext {
+    private ServiceContext() {}
+
+    /**
+     * @param web whether to start the HTTP server
+     * @param quiet whether to keep Spring's start-up logging out of a CLI command's output
+     */
+    static ConfigurableApplicationContext start(boolean web, boolean quiet, String jdbcUrl, Integer port) {
+        // Passed as command-line arguments: they must win over application.yml and the environment.
+        List<String> args = new ArrayList<>();
+        if (jdbcUrl != null) {
+            args.add("--spring.datasource.url=" + jdbcUrl);
+        }
+        if (port != null) {
+            args.add("--server.port=" + port);
+        }
+        if (quiet) {
+            args.add("--spring.main.banner-mode=off");
+            args.add("--logging.level.root=warn");
+            args.add("--logging.level.ai.djl=error");
+            args.add("--logging.level.org.springdoc=error");
+        }
+        return new SpringApplicationBuilder(VejsynApplication.class)
+                .web(web ? WebApplicationType.SERVLET : WebApplicationType.NONE)
+                .run(args.toArray(String[]::new));
+    }
+
+    /** Blocks until the JVM is asked to stop (Ctrl-C); Spring's shutdown hook closes the context. */
+    static void awaitShutdown() throws InterruptedException {
+        Thread.currentThread().join();
+    }
+}
