@@ -6,6 +6,10 @@ import dk.vejsyn.inference.cli.EvaluateCommand;
 import dk.vejsyn.inference.cli.Offline;
 import dk.vejsyn.inference.cli.RenderDatasetCommand;
 import dk.vejsyn.inference.cli.RenderDriveCommand;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,7 +29,19 @@ public final class VejsynMain implements Runnable {
 
     public static void main(String[] args) {
         Offline.enforce();
+        quietLibraryLogging();
         System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Without Spring, Logback logs everything at DEBUG; the CLI prints its own progress and
+     * summary. Spring re-initialises logging when {@code serve} or {@code demo} starts it.
+     */
+    private static void quietLibraryLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
+            ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
+            ctx.getLogger("ai.djl").setLevel(Level.ERROR);
+        }
     }
 
     static CommandLine commandLine() {
