@@ -33,6 +33,8 @@ public final class DatasetRenderer {
     public static final int MIN_BOX_W = 8;
     public static final int MIN_BOX_H = 6;
     private static final int JPEG_QUALITY = 90;
+    private static final int WIDTH = 1280;
+    private static final int HEIGHT = 720;
 
     private final long seed;
 
@@ -43,17 +45,18 @@ public final class DatasetRenderer {
     /** One training sample: the image and its label lines. */
     public record Sample(String name, byte[] jpeg, List<String> labels) {}
 
-    /** Renders sample {@code index} (independent of the others, so any index can be redone alone). */
-    public Sample render(int index) {
+    /** What sample {@code index} shows: camera, scene and the vehicle's lateral position. */
+    record Plan(String name, CameraModel camera, RoadScene scene, double vehicleD) {}
+
+    /** Plans sample {@code index} without pixels (cheap; used by tests). */
+    Plan plan(int index) {
         SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + index);
-        int w = 1280;
-        int h = 720;
         CameraModel cam = CameraModel.builder().name("rendered")
                 .heightM(1.3 + 1.5 * rnd.nextDouble())
                 .pitchDeg(5 + 10 * rnd.nextDouble())
                 .rollDeg((rnd.nextDouble() - 0.5) * 4)
                 .horizontalFovDeg(70 + 40 * rnd.nextDouble())
-                .imageSize(w, h).build();
+                .imageSize(WIDTH, HEIGHT).build();
         RoadLayout layout = new RoadLayout(5 + 4 * rnd.nextDouble(), rnd.nextDouble() < 0.8, rnd.nextDouble() < 0.6,
                 rnd.nextDouble() < 0.6 ? RoadLayout.Verge.PAVEMENT : RoadLayout.Verge.GRASS, 2 + 3 * rnd.nextDouble());
         Weather weather = Weather.random(rnd);
@@ -62,8 +65,17 @@ public final class DatasetRenderer {
         double vehicleD = layout.drivingLaneCentreM() + (rnd.nextDouble() - 0.5) * 0.8;
         RoadScene scene = labellableOnly(
                 SceneGenerator.forSample(rnd.nextLong(), count * 3, layout, weather, vehicleD), cam, vehicleD, count);
-        String name = String.format(Locale.ROOT, "vejsyn-render-s%d-%05d", seed, index);
-        try (SceneRenderer r = new SceneRenderer(cam, scene)) {
+        return new Plan(String.format(Locale.ROOT, "vejsyn-render-s%d-%05d", seed, index), cam, scene, vehicleD);
+    }
+
+    /** Renders sample {@code index} (independent of the others, so any index can be redone alone). */
+    public Sample render(int index) {
+        Plan plan = plan(index);
+        int w = WIDTH;
+        int h = HEIGHT;
+        double vehicleD = plan.vehicleD();
+        String name = plan.name();
+        try (SceneRenderer r = new SceneRenderer(plan.camera(), plan.scene())) {
             Mat img = r.render(0, vehicleD, index);
             byte[] jpeg = Jpeg.encode(img, JPEG_QUALITY);
             img.release();

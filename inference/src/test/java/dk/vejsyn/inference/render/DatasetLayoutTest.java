@@ -43,6 +43,19 @@ class DatasetLayoutTest {
     }
 
     @Test
+    void everyVisiblePotholeIsLabelledAndMostImagesHaveOne() {
+        DatasetRenderer r = new DatasetRenderer(7);
+        int withPotholes = 0;
+        for (int i = 0; i < 200; i++) {
+            DatasetRenderer.Plan p = r.plan(i);
+            List<PotholeView> views = PotholeProjector.visible(p.camera(), p.scene().potholes(), 0, p.vehicleD());
+            assertThat(views).hasSameSizeAs(p.scene().potholes()).allMatch(DatasetRenderer::isLabelled);
+            withPotholes += views.isEmpty() ? 0 : 1;
+        }
+        assertThat(withPotholes).isGreaterThan(140);
+    }
+
+    @Test
     void splitBucketFollowsTheSharedRule() {
         // SHA-1("a") = 86f7e437..., as an integer mod 100.
         assertThat(DatasetRenderer.bucket("a")).isEqualTo(
