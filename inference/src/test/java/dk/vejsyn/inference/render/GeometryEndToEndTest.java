@@ -2,12 +2,15 @@ package dk.vejsyn.inference.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dk.vejsyn.inference.detect.DamageType;
+import dk.vejsyn.inference.detect.Detection;
 import dk.vejsyn.inference.detect.PixelBox;
 import dk.vejsyn.inference.frame.GeoTag;
 import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.geo.Georeferencer;
 import dk.vejsyn.inference.geo.GroundPoint;
 import dk.vejsyn.inference.geo.LatLon;
+import dk.vejsyn.inference.geo.ObservationLocator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,16 +35,11 @@ class GeometryEndToEndTest {
     private static final double MAX_RANGE_M = 25;
     private static final double RADIUS_M = 3;
 
-    /** Located position of a box: midpoint of its bottom-centre and top-centre ground points. */
+    /** Located position of a box, by the pipeline's own locator (midpoint of near and far edge). */
     static Optional<LatLon> locateCentre(CameraModel cam, GeoTag tag, PixelBox b) {
-        Optional<GroundPoint> near = cam.pixelToGround(b.centreX(), b.y2());
-        Optional<GroundPoint> far = cam.pixelToGround(b.centreX(), b.y1());
-        if (near.isEmpty() || far.isEmpty() || near.get().distanceM() > MAX_RANGE_M) {
-            return Optional.empty();
-        }
-        GroundPoint mid = new GroundPoint((near.get().forwardM() + far.get().forwardM()) / 2,
-                (near.get().rightM() + far.get().rightM()) / 2);
-        return Optional.of(Georeferencer.locate(tag, mid));
+        var result = new ObservationLocator(cam, MAX_RANGE_M).locate(
+                new Detection(b, DamageType.POTHOLE, 1f), tag, cam.imageWidth(), cam.imageHeight(), "test", 0, null);
+        return result.isKept() ? Optional.of(result.observation().position()) : Optional.empty();
     }
 
     static Optional<LatLon> locateBottom(CameraModel cam, GeoTag tag, PixelBox b) {
