@@ -54,7 +54,8 @@ def load_image(path):
 # --------------------------------------------------------------------------- preprocessing
 def letterbox_params(w, h, W, H):
     r = min(W / w, H / h)
-    nw, nh = int(round(w * r)), int(round(h * r))
+    # round half up (= Java Math.round for positive values), at least 1 pixel
+    nw, nh = max(1, int(np.floor(w * r + 0.5))), max(1, int(np.floor(h * r + 0.5)))
     left, top = (W - nw) // 2, (H - nh) // 2
     return r, nw, nh, left, top
 
@@ -118,13 +119,15 @@ def decode(output, r, left, top, img_w, img_h, conf=0.001, iou=0.5, max_det=300)
     else:
         cls_id = cls_scores.argmax(0)
         score = cls_scores.max(0)
-    m = score > conf
+    m = score >= conf
     cx, cy, w, h = output[0, m], output[1, m], output[2, m], output[3, m]
     score, cls_id = score[m], cls_id[m]
     x1 = (cx - w / 2 - left) / r; y1 = (cy - h / 2 - top) / r
     x2 = (cx + w / 2 - left) / r; y2 = (cy + h / 2 - top) / r
     boxes = np.stack([np.clip(x1, 0, img_w), np.clip(y1, 0, img_h),
                       np.clip(x2, 0, img_w), np.clip(y2, 0, img_h)], 1).astype(np.float64)
+    ok = (boxes[:, 2] > boxes[:, 0]) & (boxes[:, 3] > boxes[:, 1])  # drop boxes with no area in the frame
+    boxes, score, cls_id = boxes[ok], score[ok], cls_id[ok]
     out_b, out_s, out_c = [], [], []
     for c in np.unique(cls_id):
         idx = np.nonzero(cls_id == c)[0]
@@ -141,21 +144,40 @@ def decode(output, r, left, top, img_w, img_h, conf=0.001, iou=0.5, max_det=300)
 IOU_THRS = np.linspace(0.5, 0.95, 10)
 
 
-def match_image(det_boxes, det_scores, gt_boxes, iou_thr):
+def iou_matrix(a, b):
+    """IoU of xyxy boxes a [D,4] x b [G,4] -> [D,G] (continuous coordinates, no +1)."""
+    if len(a) == 0 or len(b) == 0:
+        return np.zeros((len(a), len(b)))
+    ix1 = np.maximum(a[:, None, 0], b[None, :, 0]); iy1 = np.maximum(a[:, None, 1], b[None, :, 1])
+    ix2 = np.minimum(a[:, None, 2], b[None, :, 2]); iy2 = np.minimum(a[:, None, 3], b[None, :, 3])
+    inter = np.clip(ix2 - ix1, 0, None) * np.clip(iy2 - iy1, 0, None)
+    aa = (a[:, 2] - a[:, 0]) * (a[:, 3] - a[:, 1])
+    ab = (b[:, 2] - b[:, 0]) * (b[:, 3] - b[:, 1])
+    union = aa[:, None] + ab[None, :] - inter
+    return np.where(union > 0, inter / np.maximum(union, 1e-12), 0.0)
+
+
+def match_image(det_boxes, det_scores, gt_boxes, iou_thr, ious=None):
     """Greedy matching of one image / one class: detections in descending score order, each takes
     the still unmatched ground truth with the highest IoU if that IoU >= iou_thr."""
-    order = np.argsort(-det_scores, kind="stable")
     tp = np.zeros(len(det_scores), bool)
-    used = np.zeros(len(gt_boxes), bool)
-    if len(gt_boxes) == 0:
+    if len(gt_boxes) == 0 or len(det_scores) == 0:
         return tp
+    if ious is None:
+        ious = iou_matrix(det_boxes, gt_boxes)
+    order = np.argsort(-det_scores, kind="stable")
+    cand = ious.max(1) >= iou_thr
+    used = np.zeros(len(gt_boxes), bool)
     for i in order:
-        ious = box_iou_one_to_many(det_boxes[i], gt_boxes)
-        ious[used] = -1.0
-        j = int(np.argmax(ious))
-        if ious[j] >= iou_thr:
+        if not cand[i]:
+            continue
+        row = np.where(used, -1.0, ious[i])
+        j = int(np.argmax(row))
+        if row[j] >= iou_thr:
             used[j] = True
             tp[i] = True
+            if used.all():
+                break
     return tp
 
 
@@ -183,6 +205,8 @@ class Evaluator:
     def __init__(self, num_classes=1):
         self.nc = num_classes
         self.images = []  # (det_boxes, det_scores, det_cls, gt_boxes, gt_cls)
+        self._map = None
+        self._ious = {}
 
     def add(self, det_boxes, det_scores, det_cls, gt_boxes, gt_cls):
         self.images.append((np.asarray(det_boxes, np.float64).reshape(-1, 4), np.asarray(det_scores, np.float64),
@@ -191,15 +215,20 @@ class Evaluator:
 
     def _tp_lists(self, c, iou_thr, score_thr=None, max_det=None):
         scores, tps, n_gt = [], [], 0
-        for db, ds, dc, gb, gc in self.images:
-            if max_det is not None:  # detections are already sorted by score desc
-                db, ds, dc = db[:max_det], ds[:max_det], dc[:max_det]
+        for k, (db, ds, dc, gb, gc) in enumerate(self.images):
+            key = (k, c)
+            if key not in self._ious:
+                self._ious[key] = iou_matrix(db[dc == c], gb[gc == c])
+            ious_c = self._ious[key]
+            n = len(ds) if max_det is None else min(max_det, len(ds))  # detections sorted by score desc
             m = dc == c
+            m[n:] = False
             if score_thr is not None:
                 m &= ds >= score_thr
             g = gb[gc == c]
             n_gt += len(g)
-            tps.append(match_image(db[m], ds[m], g, iou_thr))
+            rows = m[dc == c]
+            tps.append(match_image(db[m], ds[m], g, iou_thr, ious_c[rows]))
             scores.append(ds[m])
         s = np.concatenate(scores) if scores else np.zeros(0)
         t = np.concatenate(tps) if tps else np.zeros(0, bool)
@@ -208,6 +237,23 @@ class Evaluator:
 
     def map(self):
         """Returns (mAP50, mAP50_95) averaged over classes that have ground truth."""
+        if self._map is None:
+            self._map = self._compute_map()
+        return self._map
+
+    def map50(self):
+        """mAP@0.5 only (cheap; used for per-epoch validation)."""
+        if self._map is not None:
+            return self._map[0]
+        aps = []
+        for c in range(self.nc):
+            _, tp, n_gt = self._tp_lists(c, 0.5)
+            ap = ap_101(tp, n_gt)
+            if not np.isnan(ap):
+                aps.append(ap)
+        return float(np.mean(aps)) if aps else 0.0
+
+    def _compute_map(self):
         ap50, ap5095 = [], []
         for c in range(self.nc):
             aps = []

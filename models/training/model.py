@@ -71,8 +71,8 @@ class SPPF(nn.Module):
 
 
 class Detector(nn.Module):
-    def __init__(self, num_classes=1, widths=(16, 32, 64, 96, 160), depths=(1, 2, 2, 1), neck=(48, 64, 96),
-                 head=(48, 48, 64)):
+    def __init__(self, num_classes=1, widths=(16, 24, 48, 96, 160), depths=(1, 1, 2, 1), neck=(40, 56, 88),
+                 head=(32, 40, 56)):
         super().__init__()
         self.nc = num_classes
         w0, w1, w2, w3, w4 = widths

@@ -51,7 +51,8 @@ import picocli.CommandLine.Option;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measures pipeline vs model-only throughput and memory; writes docs/BENCHMARKS.md.")
 public class BenchCommand implements Callable<Integer> {
-    static final String SECTION = "## Detection pipeline (bench command)";
+    static final String THROUGHPUT = "## Detection pipeline: throughput (bench command)";
+    static final String MEMORY = "## Detection pipeline: memory (bench command)";
 
     @Option(names = "--video", paramLabel = "FILE", description = "Video (default: the bundled sample drive).")
     Path video;
@@ -59,7 +60,8 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--track", paramLabel = "FILE", description = "GPS track of the video.")
     Path track;
 
-    @Option(names = "--frames", defaultValue = "120", description = "Frames per throughput round (default ${DEFAULT-VALUE}).")
+    @Option(names = "--frames", defaultValue = "120",
+            description = "Frames per throughput round; 0 skips the throughput part (default ${DEFAULT-VALUE}).")
     int frames;
 
     @Option(names = "--rounds", defaultValue = "3", description = "Alternating model-only/pipeline rounds (default ${DEFAULT-VALUE}).")
@@ -88,28 +90,28 @@ public class BenchCommand implements Callable<Integer> {
         // Every frame, so both sides see exactly the same frames.
         SourceOptions everyFrame = SourceOptions.defaults().withSampleDistanceM(0).withStandstillSpeedMps(0);
         CameraModel cam = CameraModel.refuseTruckDashcam();
-        StringBuilder md = new StringBuilder();
         try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(spec)) {
-            List<float[]> tensors = prepareTensors(v, t, everyFrame, spec);
-            System.err.printf(Locale.ROOT, "prepared %d input tensors of %dx%d%n", tensors.size(),
-                    spec.inputWidth(), spec.inputHeight());
-            modelOnly(model, spec, tensors.subList(0, Math.min(5, tensors.size()))); // warm-up
-            double[] modelFps = new double[rounds];
-            double[] pipeFps = new double[rounds];
-            RunReport last = null;
-            for (int r = 0; r < rounds; r++) {
-                modelFps[r] = modelOnly(model, spec, tensors);
-                last = pipeline(model, cam, v, t, everyFrame, tensors.size());
-                pipeFps[r] = last.framesPerSecond();
-                System.err.printf(Locale.ROOT, "round %d: model-only %.2f frames/s, pipeline %.2f frames/s (%.3f)%n",
-                        r + 1, modelFps[r], pipeFps[r], pipeFps[r] / modelFps[r]);
+            if (frames > 0) {
+                List<float[]> tensors = prepareTensors(v, t, everyFrame, spec);
+                System.err.printf(Locale.ROOT, "prepared %d input tensors of %dx%d%n", tensors.size(),
+                        spec.inputWidth(), spec.inputHeight());
+                modelOnly(model, spec, tensors.subList(0, Math.min(5, tensors.size()))); // warm-up
+                double[] modelFps = new double[rounds];
+                double[] pipeFps = new double[rounds];
+                RunReport last = null;
+                for (int r = 0; r < rounds; r++) {
+                    modelFps[r] = modelOnly(model, spec, tensors);
+                    last = pipeline(model, cam, v, t, everyFrame, tensors.size());
+                    pipeFps[r] = last.framesPerSecond();
+                    System.err.printf(Locale.ROOT, "round %d: model-only %.2f frames/s, pipeline %.2f frames/s (%.3f)%n",
+                            r + 1, modelFps[r], pipeFps[r], pipeFps[r] / modelFps[r]);
+                }
+                writeSection(out, THROUGHPUT, throughputTable(spec, tensors.size(), modelFps, pipeFps, last));
             }
-            md.append(throughputTable(spec, tensors.size(), modelFps, pipeFps, last));
             if (memoryFrames > 0) {
-                md.append(memoryRun(model, cam, v, t, everyFrame));
+                writeSection(out, MEMORY, memoryRun(model, spec, cam, v, t, everyFrame));
             }
         }
-        writeSection(out, md.toString());
         System.err.println("wrote " + out);
         return 0;
     }
@@ -161,7 +163,8 @@ public class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private String memoryRun(DjlDetector.DetectorModel model, CameraModel cam, Path v, Path t, SourceOptions opts) {
+    private String memoryRun(DjlDetector.DetectorModel model, ModelSpec spec, CameraModel cam, Path v, Path t,
+            SourceOptions opts) {
         TreeMap<Long, Long> rss = new TreeMap<>();
         BatchPipeline p = new BatchPipeline(model, new ObservationLocator(cam, 25),
                 PipelineSettings.defaults().withWorkers(workers));
@@ -186,7 +189,10 @@ public class BenchCommand implements Callable<Integer> {
         long max = rss.tailMap(Math.min(1000L, memoryFrames)).values().stream().mapToLong(Long::longValue).max().orElse(0);
         long min = rss.tailMap(Math.min(1000L, memoryFrames)).values().stream().mapToLong(Long::longValue).min().orElse(0);
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "%n### Memory over %,d frames (%.0f s)%n%n", memoryFrames, secs));
+        sb.append(MEMORY).append("\n\n").append(machine()).append(String.format(Locale.ROOT,
+                "Model `%s` %s, input %dx%d; the sample drive replayed, every frame, %d worker(s); %,d frames in %.0f s. "
+                        + "Command: `bin/vejsyn bench --frames 0`.%n%n",
+                spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), workers, memoryFrames, secs));
         sb.append("| frame | resident memory (MiB) |\n|---:|---:|\n");
         long step = Math.max(500, memoryFrames / 10 / 500 * 500);
         rss.forEach((k, kb) -> {
@@ -207,10 +213,7 @@ public class BenchCommand implements Callable<Integer> {
         double m = median(modelFps);
         double p = median(pipeFps);
         StringBuilder sb = new StringBuilder();
-        sb.append(SECTION).append("\n\n");
-        sb.append(String.format(Locale.ROOT, "Run %s on `%s`: %d cores, %s, Java %s, JVM max heap %d MiB.%n",
-                LocalDate.now(), host(), Runtime.getRuntime().availableProcessors(), cpuModel(),
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
+        sb.append(THROUGHPUT).append("\n\n").append(machine());
         sb.append(String.format(Locale.ROOT,
                 "Model `%s` %s, input %dx%d; %d frames of the sample drive (1280x720), every frame, %d worker(s), "
                         + "PyTorch threads %s. Command: `bin/vejsyn bench`.%n%n",
@@ -231,15 +234,23 @@ public class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    static void writeSection(Path file, String section) {
+    private static String machine() {
+        return String.format(Locale.ROOT, "Run %s on `%s`: %d cores, %s, Java %s, JVM max heap %d MiB, OMP_WAIT_POLICY=%s.%n",
+                LocalDate.now(), host(), Runtime.getRuntime().availableProcessors(), cpuModel(),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "default"));
+    }
+
+    /** Replaces the section starting with {@code heading} (up to the next "## "), or appends it. */
+    static void writeSection(Path file, String heading, String section) {
         try {
             String existing = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
-            int start = existing.indexOf(SECTION);
+            int start = existing.indexOf(heading);
             String updated;
             if (start < 0) {
                 updated = existing.stripTrailing() + "\n\n" + section;
             } else {
-                int end = existing.indexOf("\n## ", start + SECTION.length());
+                int end = existing.indexOf("\n## ", start + heading.length());
                 updated = existing.substring(0, start) + section.stripTrailing() + "\n"
                         + (end < 0 ? "" : existing.substring(end));
             }

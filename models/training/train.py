@@ -1,0 +1,376 @@
+#!/usr/bin/python3
+"""Train the Vejsyn pothole detector (CPU, 2 threads).
+
+  OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 models/training/train.py --epochs 120 \
+      --deadline 17:58 --export-on-finish
+
+Trains on the train split of every source (--data, default: both shared datasets; --extra adds
+more dirs in the same layout, reported separately), validates every epoch on each source's val
+split (letterboxed 640x640, mAP@0.5), keeps runs/<run>/last.pt and best.pt (by mean val
+mAP@0.5 over the sources), copies last.pt to models/training/checkpoint-latest.pt, logs
+runs/<run>/log.csv and runs/<run>/curves.png.  --resume continues from runs/<run>/last.pt or,
+if that does not exist, models/training/checkpoint-latest.pt (or an explicit path).
+The learning rate follows a cosine over max(epoch/epochs, train_time/time_budget), so a run cut
+by --deadline / --budget-min still anneals.  --export-on-finish exports best.pt to
+models/pothole-detector.{pt,json} and writes test metrics to runs/<run>/final-metrics.txt.
+"""
+import argparse
+import copy
+import csv
+import datetime
+import math
+import os
+import queue
+import random
+import shutil
+import sys
+import threading
+import time
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+from data import CropAugment, Source, ValCache, collate, epoch_plan  # noqa: E402
+from evaluate import evaluate_cached  # noqa: E402
+from loss import DetectionLoss  # noqa: E402
+from model import Detector, count_flops  # noqa: E402
+
+DEFAULT_SOURCES = ["/work/shared/datasets/dnit-brazil-highway-potholes",
+                   "/work/shared/datasets/chitholian-annotated-potholes"]
+CARRY = os.path.join(HERE, "checkpoint-latest.pt")
+
+
+def parse_deadline(s):
+    """'HH:MM' (UTC, today; tomorrow if already past) or ISO 'YYYY-MM-DDTHH:MM[:SS][Z]' -> epoch seconds."""
+    if s is None:
+        return None
+    now = datetime.datetime.now(datetime.timezone.utc)
+    if "T" in s or "-" in s:
+        d = datetime.datetime.fromisoformat(s.rstrip("Z"))
+        if d.tzinfo is None:
+            d = d.replace(tzinfo=datetime.timezone.utc)
+        return d.timestamp()
+    hh, mm = map(int, s.split(":"))
+    d = now.replace(hour=hh, minute=mm, second=0, microsecond=0)
+    if d < now - datetime.timedelta(minutes=1):
+        d += datetime.timedelta(days=1)
+    return d.timestamp()
+
+
+class EMA:
+    def __init__(self, model, decay=0.998, tau=300, updates=0):
+        self.ema = copy.deepcopy(model).eval()
+        for p in self.ema.parameters():
+            p.requires_grad_(False)
+        self.decay, self.tau, self.updates = decay, tau, updates
+
+    @torch.no_grad()
+    def update(self, model):
+        self.updates += 1
+        d = self.decay * (1 - math.exp(-self.updates / self.tau))
+        msd = model.state_dict()
+        for k, v in self.ema.state_dict().items():
+            if v.dtype.is_floating_point:
+                v.mul_(d).add_(msd[k].detach(), alpha=1 - d)
+            else:
+                v.copy_(msd[k])
+
+
+class Prefetcher:
+    """Builds augmented batches in a background thread (OpenCV releases the GIL)."""
+
+    def __init__(self, sources, plan, aug, batch, seed):
+        self.q = queue.Queue(maxsize=3)
+        self.t = threading.Thread(target=self._run, args=(sources, plan, aug, batch, seed), daemon=True)
+        self.stop = False
+        self.t.start()
+
+    def _run(self, sources, plan, aug, batch, seed):
+        rng = np.random.default_rng(seed)
+        for i in range(0, len(plan) - batch + 1, batch):  # drop the last incomplete batch
+            if self.stop:
+                break
+            samples = []
+            for si, ii in plan[i:i + batch]:
+                s = sources[si]
+                samples.append(aug(s.images[ii], s.boxes[ii], s.classes[ii], rng))
+            self.q.put(collate(samples))
+        self.q.put(None)
+
+    def __iter__(self):
+        while True:
+            b = self.q.get()
+            if b is None:
+                return
+            yield b
+
+    def close(self):
+        self.stop = True
+        try:
+            while True:
+                self.q.get_nowait()
+        except queue.Empty:
+            pass
+
+
+def save_plot(rows, path, names):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except Exception:
+        return
+    if not rows:
+        return
+    ep = [int(r["epoch"]) for r in rows]
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4))
+    for k in ("loss", "loss_box", "loss_cls"):
+        ax[0].plot(ep, [float(r[k]) for r in rows], label=k)
+    ax[0].set_xlabel("epoch"); ax[0].set_title("train loss"); ax[0].legend(); ax[0].grid(alpha=.3)
+    for n in names:
+        v = [float(r[f"val_map50_{n}"]) if r.get(f"val_map50_{n}", "") != "" else np.nan for r in rows]
+        ax[1].plot(ep, v, marker=".", label=f"{n} mAP@0.5")
+    ax[1].plot(ep, [float(r["val_map50_mean"]) if r.get("val_map50_mean", "") != "" else np.nan for r in rows],
+               "k--", label="mean")
+    ax[1].set_xlabel("epoch"); ax[1].set_title("val mAP@0.5 (640x640 letterbox)"); ax[1].set_ylim(0, 1)
+    ax[1].legend(fontsize=7); ax[1].grid(alpha=.3)
+    fig.tight_layout(); fig.savefig(path + ".tmp.png", dpi=90); plt.close(fig)
+    os.replace(path + ".tmp.png", path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", action="append", default=None, help="source dir (repeatable); default: both shared")
+    ap.add_argument("--extra", action="append", default=[], help="additional dataset dir in the same layout "
+                                                                 "(repeatable), trained on and reported separately")
+    ap.add_argument("--epochs", type=int, default=120)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--img", type=int, default=416, help="training crop size")
+    ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--wd", type=float, default=0.05)
+    ap.add_argument("--warmup-iters", type=int, default=100)
+    ap.add_argument("--neg-fraction", type=float, default=0.4, help="share of negative images used per epoch")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--run", default="main", help="run name: models/training/runs/<run>/")
+    ap.add_argument("--resume", nargs="?", const="auto", default=None,
+                    help="resume (auto: runs/<run>/last.pt, else models/training/checkpoint-latest.pt)")
+    ap.add_argument("--deadline", default=None, help="stop training by this UTC time (HH:MM or ISO)")
+    ap.add_argument("--budget-min", type=float, default=None, help="wall-clock training budget in minutes")
+    ap.add_argument("--export-on-finish", action="store_true",
+                    help="export best.pt to models/ and write test metrics when training ends")
+    ap.add_argument("--val-size", type=int, default=640)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--limit", type=int, default=0, help="debug: use only the first N images per source/split")
+    ap.add_argument("--no-carry", action="store_true", help="do not copy last.pt to checkpoint-latest.pt")
+    a = ap.parse_args()
+
+    torch.set_num_threads(a.threads)
+    torch.set_num_interop_threads(1)
+    run_dir = os.path.join(HERE, "runs", a.run)
+    os.makedirs(run_dir, exist_ok=True)
+    logf = open(os.path.join(run_dir, "train.log"), "a", buffering=1)
+
+    def log(msg):
+        line = f"{datetime.datetime.utcnow():%H:%M:%S} {msg}"
+        print(line, flush=True)
+        logf.write(line + "\n")
+
+    t_session = time.time()
+    deadline = parse_deadline(a.deadline)
+    if a.budget_min is not None:
+        bd = t_session + 60 * a.budget_min
+        deadline = bd if deadline is None else min(deadline, bd)
+
+    # ---------------- resume
+    ck = None
+    if a.resume:
+        path = a.resume
+        if path == "auto":
+            cands = [os.path.join(run_dir, "last.pt"), CARRY]
+            path = next((p for p in cands if os.path.isfile(p)), None)
+        if path and os.path.isfile(path):
+            ck = torch.load(path, map_location="cpu")
+            log(f"resuming from {path} (epoch {ck['epoch']})")
+        else:
+            log("no checkpoint to resume from, starting fresh")
+    data_dirs = a.data or (ck["args"].get("data") if ck else None) or DEFAULT_SOURCES
+    extra = a.extra or (ck["args"].get("extra") if ck else []) or []
+    a.data, a.extra = data_dirs, extra
+    log("args: " + " ".join(f"{k}={v}" for k, v in vars(a).items()))
+
+    random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
+
+    # ---------------- data
+    train_src = [Source(d, "train", log) for d in data_dirs + extra]
+    val_src = [Source(d, "val", log) for d in data_dirs + extra
+               if os.path.isfile(os.path.join(d, "splits", "val.txt"))]
+    if a.limit:
+        for s_ in train_src + val_src:
+            for attr in ("names", "images", "boxes", "classes"):
+                setattr(s_, attr, getattr(s_, attr)[:a.limit])
+    val_caches = [ValCache(s, a.val_size, a.val_size) for s in val_src]
+    names = [s.name for s in val_src]
+    aug = CropAugment(size=a.img)
+
+    # ---------------- model
+    model = Detector(num_classes=1) if ck is None else Detector(**ck["model_config"])
+    log(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params, "
+        f"{2 * count_flops(model) / 1e9:.2f} GFLOPs at 640x640 (2 x MACs)")
+    model.train()
+    decay, no_decay = [], []
+    for n_, p in model.named_parameters():
+        (decay if p.ndim > 1 else no_decay).append(p)
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.wd}, {"params": no_decay, "weight_decay": 0.0}],
+                            lr=a.lr, betas=(0.9, 0.999))
+    ema = EMA(model)
+    start_epoch, best, train_time, it_global, history = 0, -1.0, 0.0, 0, []
+    if ck is not None:
+        model.load_state_dict(ck["model"])
+        ema.ema.load_state_dict(ck["ema"])
+        ema.updates = ck.get("ema_updates", 0)
+        opt.load_state_dict(ck["optimizer"])
+        start_epoch, best = ck["epoch"], ck.get("best_fitness", -1.0)
+        train_time, it_global = ck.get("train_time", 0.0), ck.get("iters", 0)
+        try:
+            torch.set_rng_state(ck["torch_rng"])
+        except Exception:
+            pass
+    prior_time = train_time  # wall-clock seconds of earlier sessions (training + validation)
+    budget = None if deadline is None else prior_time + max(deadline - t_session, 60.0)
+    if deadline is not None:
+        log(f"deadline {datetime.datetime.utcfromtimestamp(deadline):%Y-%m-%d %H:%M:%S} UTC; "
+            f"time budget for the schedule {budget / 60:.0f} min (incl. {train_time / 60:.0f} min already trained)")
+    lossf = DetectionLoss(1)
+
+    csv_path = os.path.join(run_dir, "log.csv")
+    fields = ["epoch", "time_utc", "train_min", "epoch_s", "lr", "images", "loss", "loss_box", "loss_cls"] + \
+             [f"val_map50_{n}" for n in names] + [f"val_map50_95_{n}" for n in names] + ["val_map50_mean", "best"]
+    rows = []
+    if os.path.isfile(csv_path):
+        with open(csv_path) as f:
+            # keep earlier epochs even if the set of validation sources changed (columns then stay blank)
+            rows = [{k: r.get(k, "") or "" for k in fields} for r in csv.DictReader(f) if int(r["epoch"]) <= start_epoch]
+    with open(csv_path, "w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields); w.writeheader(); w.writerows(rows)
+
+    def lr_at(epoch_frac):
+        p = epoch_frac / a.epochs
+        if budget:
+            p = max(p, train_time / budget)
+        p = min(p, 1.0)
+        f = 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p))
+        if it_global < a.warmup_iters:
+            f *= (it_global + 1) / a.warmup_iters
+        return a.lr * f
+
+    est_epoch_s = None
+    stop_reason = "epochs"
+    epoch = start_epoch
+    while epoch < a.epochs:
+        if deadline is not None and est_epoch_s is not None and time.time() + est_epoch_s > deadline:
+            stop_reason = "deadline (next epoch would not finish in time)"
+            break
+        t0 = time.time()
+        rng = np.random.default_rng(a.seed * 1000 + epoch)
+        plan = epoch_plan(train_src, rng, a.neg_fraction)
+        n_batches = len(plan) // a.batch
+        pf = Prefetcher(train_src, plan, aug, a.batch, a.seed * 1000 + epoch + 7)
+        model.train()
+        s_loss = s_box = s_cls = 0.0
+        nb = 0
+        cut = False
+        for bi, (imgs, labels, boxes, mask) in enumerate(pf):
+            lr = lr_at(epoch + bi / max(n_batches, 1))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            x = torch.from_numpy(imgs).float().div_(255.0)
+            out = model.forward_train(x)
+            loss, lb, lc = lossf(out, torch.from_numpy(labels), torch.from_numpy(boxes), torch.from_numpy(mask))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
+            opt.step()
+            ema.update(model)
+            it_global += 1
+            nb += 1
+            s_loss += loss.item(); s_box += lb.item(); s_cls += lc.item()
+            now = time.time()
+            train_time = prior_time + (now - t_session)
+            if bi % 20 == 0:
+                log(f"epoch {epoch + 1} batch {bi}/{n_batches} loss {loss.item():.4f} box {lb.item():.4f} "
+                    f"cls {lc.item():.4f} lr {lr:.2e} {(now - t0) / (bi + 1):.2f}s/it")
+            if deadline is not None and now > deadline:
+                cut = True
+                break
+        pf.close()
+        if cut:
+            stop_reason = "deadline (cut inside an epoch; partial epoch discarded from the count)"
+            ck_partial = os.path.join(run_dir, "last.pt")
+            # save weights of the partial epoch so nothing is lost, but keep the epoch counter
+            torch.save(make_ck(model, ema, opt, epoch, best, train_time, it_global, a), ck_partial)
+            break
+        t_train = time.time() - t0
+        epoch += 1
+        # ---------------- validation (EMA weights)
+        vals = {}
+        for c in val_caches:
+            gts = list(zip(c.src.boxes, c.src.classes))
+            ev = evaluate_cached(ema.ema, c, gts)
+            # mAP@0.5:0.95 only every 5th epoch (matching at 10 IoUs costs time on 2 cores)
+            vals[c.src.name] = ev.map() if epoch % 5 == 0 or epoch == a.epochs else (ev.map50(), float("nan"))
+        core = [vals[n][0] for n in names if n in [os.path.basename(d.rstrip("/")) for d in data_dirs]]
+        fitness = float(np.mean(core)) if core else 0.0
+        is_best = fitness > best
+        if is_best:
+            best = fitness
+        train_time = prior_time + (time.time() - t_session)
+        ep_s = time.time() - t0
+        est_epoch_s = ep_s * 1.05 if est_epoch_s is None else max(ep_s, 0.5 * (est_epoch_s + ep_s)) * 1.05
+        row = {"epoch": epoch, "time_utc": f"{datetime.datetime.utcnow():%H:%M:%S}",
+               "train_min": f"{train_time / 60:.1f}", "epoch_s": f"{ep_s:.0f}", "lr": f"{lr:.2e}",
+               "images": nb * a.batch, "loss": f"{s_loss / max(nb, 1):.4f}", "loss_box": f"{s_box / max(nb, 1):.4f}",
+               "loss_cls": f"{s_cls / max(nb, 1):.4f}", "val_map50_mean": f"{fitness:.4f}", "best": int(is_best)}
+        for n in names:
+            row[f"val_map50_{n}"] = f"{vals[n][0]:.4f}"
+            row[f"val_map50_95_{n}"] = "" if np.isnan(vals[n][1]) else f"{vals[n][1]:.4f}"
+        rows.append(row)
+        with open(csv_path, "a", newline="") as f:
+            csv.DictWriter(f, fieldnames=fields).writerow(row)
+        save_plot(rows, os.path.join(run_dir, "curves.png"), names)
+        log(f"== epoch {epoch} done: train {t_train:.0f}s total {ep_s:.0f}s loss {row['loss']} | " +
+            " ".join(f"{n}: mAP50 {vals[n][0]:.4f} mAP50-95 {vals[n][1]:.4f}" for n in names) +
+            f" | mean {fitness:.4f}{' (best)' if is_best else ''}")
+        ckd = make_ck(model, ema, opt, epoch, best, train_time, it_global, a)
+        torch.save(ckd, os.path.join(run_dir, "last.pt.tmp"))
+        os.replace(os.path.join(run_dir, "last.pt.tmp"), os.path.join(run_dir, "last.pt"))
+        if is_best:
+            shutil.copyfile(os.path.join(run_dir, "last.pt"), os.path.join(run_dir, "best.pt.tmp"))
+            os.replace(os.path.join(run_dir, "best.pt.tmp"), os.path.join(run_dir, "best.pt"))
+        if not a.no_carry:
+            shutil.copyfile(os.path.join(run_dir, "last.pt"), CARRY + ".tmp")
+            os.replace(CARRY + ".tmp", CARRY)
+    log(f"training stopped: {stop_reason}; epoch {epoch}, best mean val mAP50 {best:.4f}, "
+        f"train time {train_time / 60:.1f} min")
+    if a.export_on_finish:
+        bp = os.path.join(run_dir, "best.pt")
+        if os.path.isfile(bp):
+            from export import export
+            export(bp, data_dirs, extra, test=True, run_dir=run_dir, log=log, val_sources=val_src,
+                   note=f"final export at end of training run '{a.run}' ({stop_reason})")
+        else:
+            log("no best.pt to export")
+    log("done")
+
+
+def make_ck(model, ema, opt, epoch, best, train_time, iters, a):
+    return {"model": model.state_dict(), "ema": ema.ema.state_dict(), "ema_updates": ema.updates,
+            "optimizer": opt.state_dict(), "epoch": epoch, "best_fitness": best, "train_time": train_time,
+            "iters": iters, "args": vars(a), "model_config": model.config, "torch_rng": torch.get_rng_state(),
+            "saved": datetime.datetime.utcnow().isoformat() + "Z"}
+
+
+if __name__ == "__main__":
+    main()
