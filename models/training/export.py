@@ -151,7 +151,9 @@ def export(checkpoint, sources=None, extra=(), sizes=("640x640", "800x512"), tes
             "epochs": ck.get("epoch", 0), "epochs_planned": args.get("epochs"),
             "train_minutes": round(ck.get("train_time", 0) / 60, 1),
             "data": [os.path.basename(d.rstrip("/")) for d in dirs if os.path.basename(d.rstrip("/")) in core],
-            "extra": [os.path.basename(d.rstrip("/")) for d in dirs if os.path.basename(d.rstrip("/")) not in core],
+            "extra": [os.path.basename(d.rstrip("/")) for d in (ck.get("args", {}).get("extra") or [])],
+            "evaluated_extra": [os.path.basename(d.rstrip("/")) for d in dirs
+                                if os.path.basename(d.rstrip("/")) not in core],
             "data_root": "../shared/datasets (relative to the repository root)",
             "split": "train (checkpoint, input size and threshold selected on val of the data sources)",
             "seed": args.get("seed"), "crop": args.get("img"), "batch": args.get("batch"),
@@ -293,7 +295,7 @@ def update_card(meta, final, card=CARD):
         out.append("")
         out.append("Where a target is not met, the limiting factor is training time and data, not the "
                    "architecture's capacity alone: the model was trained from scratch for well under two hours "
-                   "on 2 shared CPU cores (still improving when stopped), on ~1300 training images. What would "
+                   "on 2 shared CPU cores (still improving when stopped), on ~1300 real training images (plus the rendered scenes). What would "
                    "lift it: resume for several more hours (`train.py --resume --budget-min ...`), pretrained "
                    "backbone weights if they become available offline, more vehicle-camera data (RDD2020/2022, "
                    "municipal footage, rendered scenes via `--extra`), and inference at 800x512 for wide frames.")

@@ -71,8 +71,8 @@ public class BenchCommand implements Callable<Integer> {
             description = "Frames for the memory run; 0 skips it (default ${DEFAULT-VALUE}).")
     int memoryFrames;
 
-    @Option(names = "--workers", defaultValue = "1", description = "Pipeline workers (default ${DEFAULT-VALUE}).")
-    int workers;
+    @Option(names = "--workers", description = "Pipeline workers (default: one per two cores).")
+    Integer workers;
 
     @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to update (default docs/BENCHMARKS.md).")
     Path report;
@@ -157,7 +157,7 @@ public class BenchCommand implements Callable<Integer> {
     private RunReport pipeline(DjlDetector.DetectorModel model, CameraModel cam, Path v, Path t,
             SourceOptions opts, int n) {
         BatchPipeline p = new BatchPipeline(model, new ObservationLocator(cam, 25),
-                PipelineSettings.defaults().withWorkers(workers));
+                settings());
         try (LoopingSource src = new LoopingSource(() -> FrameSources.video(v, t, opts), n)) {
             return p.run(src, new CountingSink(), x -> { });
         }
@@ -167,7 +167,7 @@ public class BenchCommand implements Callable<Integer> {
             SourceOptions opts) {
         TreeMap<Long, Long> rss = new TreeMap<>();
         BatchPipeline p = new BatchPipeline(model, new ObservationLocator(cam, 25),
-                PipelineSettings.defaults().withWorkers(workers));
+                settings());
         long t0 = System.nanoTime();
         try (LoopingSource src = new LoopingSource(() -> FrameSources.video(v, t, opts), memoryFrames)) {
             LongAdder seen = new LongAdder();
@@ -192,7 +192,7 @@ public class BenchCommand implements Callable<Integer> {
         sb.append(MEMORY).append("\n\n").append(machine()).append(String.format(Locale.ROOT,
                 "Model `%s` %s, input %dx%d; the sample drive replayed, every frame, %d worker(s); %,d frames in %.0f s. "
                         + "Command: `bin/vejsyn bench --frames 0`.%n%n",
-                spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), workers, memoryFrames, secs));
+                spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), settings().workers(), memoryFrames, secs));
         sb.append("| frame | resident memory (MiB) |\n|---:|---:|\n");
         long step = Math.max(500, memoryFrames / 10 / 500 * 500);
         rss.forEach((k, kb) -> {
@@ -217,7 +217,7 @@ public class BenchCommand implements Callable<Integer> {
         sb.append(String.format(Locale.ROOT,
                 "Model `%s` %s, input %dx%d; %d frames of the sample drive (1280x720), every frame, %d worker(s), "
                         + "PyTorch threads %s. Command: `bin/vejsyn bench`.%n%n",
-                spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), n, workers,
+                spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), n, settings().workers(),
                 System.getProperty("ai.djl.pytorch.num_threads", "default")));
         sb.append("| round | model-only frames/s | pipeline frames/s | ratio |\n|---:|---:|---:|---:|\n");
         for (int i = 0; i < modelFps.length; i++) {
@@ -232,6 +232,10 @@ public class BenchCommand implements Callable<Integer> {
             sb.append(String.format(Locale.ROOT, "| %s | %.2f |%n", s.label(), last.times().meanMillis(s)));
         }
         return sb.toString();
+    }
+
+    private PipelineSettings settings() {
+        return workers == null ? PipelineSettings.defaults() : PipelineSettings.defaults().withWorkers(workers);
     }
 
     private static String machine() {

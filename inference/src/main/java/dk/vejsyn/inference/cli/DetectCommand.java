@@ -91,9 +91,9 @@ public class DetectCommand implements Callable<Integer> {
     @Option(names = "--iou", paramLabel = "IOU", description = "NMS IoU threshold (default: the model's).")
     Float iou;
 
-    @Option(names = "--workers", paramLabel = "N", defaultValue = "1",
-            description = "Detector threads, each with its own predictor (default ${DEFAULT-VALUE}).")
-    int workers;
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Detector threads, each with its own predictor (default: one per two cores).")
+    Integer workers;
 
     @Option(names = "--quiet", description = "No progress bar or summary.")
     boolean quiet;
@@ -108,7 +108,8 @@ public class DetectCommand implements Callable<Integer> {
         }
         CameraModel cam = cameraModel();
         SourceOptions options = SourceOptions.defaults().withSampleDistanceM(sampleDistance);
-        PipelineSettings settings = PipelineSettings.defaults().withWorkers(workers);
+        PipelineSettings settings = workers == null ? PipelineSettings.defaults()
+                : PipelineSettings.defaults().withWorkers(workers);
         List<ObservationSink> sinks = new ArrayList<>();
         if (out != null || csv != null) {
             sinks.add(new ObservationFiles(out != null ? out : siblingGeoJson(csv), csv));

@@ -10,6 +10,10 @@ public final class Offline {
 
     public static void enforce() {
         System.setProperty("ai.djl.offline", "true");
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads",
+                    String.valueOf(dk.vejsyn.inference.pipeline.PipelineSettings.THREADS_PER_WORKER));
+        }
         if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
             System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
         }

@@ -4,7 +4,8 @@ package dk.vejsyn.inference.pipeline;
  * Run-time settings of a detection pipeline, with the documented defaults (README,
  * "Configuration").
  *
- * @param workers detector threads, each with its own predictor (default 1)
+ * @param workers detector threads, each with its own predictor (default: one per
+ *     {@link #THREADS_PER_WORKER} cores, at least one)
  * @param queueCapacity decoded frames waiting for a worker; bounds memory (default 2 per worker)
  * @param evidence whether to cut a JPEG crop of each detection's damage region (default true)
  * @param evidenceMarginPx context kept around the box in the crop, pixels (default 16)
@@ -23,8 +24,21 @@ public record PipelineSettings(int workers, int queueCapacity, boolean evidence,
         }
     }
 
+    /**
+     * PyTorch intra-op threads per predictor ({@code ai.djl.pytorch.num_threads}). Two threads
+     * per forward pass and one predictor per two cores kept the model busiest in our
+     * measurements; the decoding thread fits in between.
+     */
+    public static final int THREADS_PER_WORKER = 2;
+
+    /** Workers for this machine: one predictor per {@link #THREADS_PER_WORKER} cores. */
+    public static int defaultWorkers() {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / THREADS_PER_WORKER);
+    }
+
     public static PipelineSettings defaults() {
-        return new PipelineSettings(1, 2, true, 16);
+        int w = defaultWorkers();
+        return new PipelineSettings(w, 2 * w, true, 16);
     }
 
     public PipelineSettings withWorkers(int n) {
