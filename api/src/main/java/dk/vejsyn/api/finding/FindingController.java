@@ -14,6 +14,7 @@ import dk.vejsyn.api.municipality.Municipalities;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.springdoc.core.annotations.ParameterObject;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -64,23 +65,13 @@ class FindingController {
     @GetMapping
     @Operation(summary = "List findings", description = "Filters combine with AND. Cursor pagination: pass nextCursor back as cursor with the same sort and order.")
     FindingPage list(@PathVariable String code,
-            @Parameter(description = "minLon,minLat,maxLon,maxLat (WGS84)") @RequestParam(required = false) String bbox,
-            @Parameter(description = "GeoJSON Polygon or MultiPolygon (lon/lat)") @RequestParam(required = false) String polygon,
-            @Parameter(description = "lat,lon; with radius_m") @RequestParam(required = false) String near,
-            @RequestParam(name = "radius_m", required = false) Double radiusM,
-            @Parameter(description = "RFC 3339; last seen at or after") @RequestParam(name = "seen_after", required = false) String seenAfter,
-            @Parameter(description = "RFC 3339; first seen at or before") @RequestParam(name = "seen_before", required = false) String seenBefore,
-            @Parameter(description = "comma-separated statuses") @RequestParam(required = false) List<String> status,
-            @Parameter(description = "comma-separated damage types") @RequestParam(required = false) List<String> type,
-            @RequestParam(name = "min_severity", required = false) Integer minSeverity,
-            @RequestParam(name = "min_score", required = false) Double minScore,
+            @ParameterObject FilterParams filter,
             @Parameter(description = "severity | last_seen | score | id") @RequestParam(required = false) String sort,
             @Parameter(description = "asc | desc (default)") @RequestParam(required = false) String order,
             @RequestParam(required = false) String cursor,
             @Parameter(description = "1..500, default 100") @RequestParam(required = false) Integer limit) {
         int m = municipalities.require(code).id();
-        FindingFilter f = FilterParser.parse(bbox, polygon == null || polygon.isBlank() ? null : GeoJsonPolygon.parse(polygon),
-                near, radiusM, seenAfter, seenBefore, status, type, minSeverity, minScore);
+        FindingFilter f = filter.toFilter();
         return queries.search(m, f, FindingSort.parse(sort), FindingSort.parseDescending(order), cursor, FilterParser.limit(limit, api));
     }
 
@@ -146,18 +137,11 @@ class FindingController {
 
     @GetMapping("/export.geojson")
     @Operation(summary = "Export matching findings as a GeoJSON FeatureCollection (RFC 7946, lon/lat)")
-    void exportGeoJson(@PathVariable String code, @RequestParam(required = false) String bbox,
-            @RequestParam(required = false) String polygon, @RequestParam(required = false) String near,
-            @RequestParam(name = "radius_m", required = false) Double radiusM,
-            @RequestParam(name = "seen_after", required = false) String seenAfter,
-            @RequestParam(name = "seen_before", required = false) String seenBefore,
-            @RequestParam(required = false) List<String> status, @RequestParam(required = false) List<String> type,
-            @RequestParam(name = "min_severity", required = false) Integer minSeverity,
-            @RequestParam(name = "min_score", required = false) Double minScore, HttpServletResponse response)
+    void exportGeoJson(@PathVariable String code, @ParameterObject FilterParams filter,
+            HttpServletResponse response)
             throws IOException {
         int m = municipalities.require(code).id();
-        FindingFilter f = FilterParser.parse(bbox, polygon == null || polygon.isBlank() ? null : GeoJsonPolygon.parse(polygon),
-                near, radiusM, seenAfter, seenBefore, status, type, minSeverity, minScore);
+        FindingFilter f = filter.toFilter();
         response.setContentType(GEO_JSON.toString());
         response.setCharacterEncoding("UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"findings-" + code + ".geojson\"");
@@ -179,18 +163,11 @@ class FindingController {
 
     @GetMapping("/export.csv")
     @Operation(summary = "Export matching findings as CSV (lat/lon in WGS84 degrees)")
-    void exportCsv(@PathVariable String code, @RequestParam(required = false) String bbox,
-            @RequestParam(required = false) String polygon, @RequestParam(required = false) String near,
-            @RequestParam(name = "radius_m", required = false) Double radiusM,
-            @RequestParam(name = "seen_after", required = false) String seenAfter,
-            @RequestParam(name = "seen_before", required = false) String seenBefore,
-            @RequestParam(required = false) List<String> status, @RequestParam(required = false) List<String> type,
-            @RequestParam(name = "min_severity", required = false) Integer minSeverity,
-            @RequestParam(name = "min_score", required = false) Double minScore, HttpServletResponse response)
+    void exportCsv(@PathVariable String code, @ParameterObject FilterParams filter,
+            HttpServletResponse response)
             throws IOException {
         int m = municipalities.require(code).id();
-        FindingFilter f = FilterParser.parse(bbox, polygon == null || polygon.isBlank() ? null : GeoJsonPolygon.parse(polygon),
-                near, radiusM, seenAfter, seenBefore, status, type, minSeverity, minScore);
+        FindingFilter f = filter.toFilter();
         response.setContentType("text/csv;charset=UTF-8");
         response.setHeader("Content-Disposition", "attachment; filename=\"findings-" + code + ".csv\"");
         Writer w = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
