@@ -182,7 +182,8 @@ public class BenchCommand implements Callable<Integer> {
                 seen.increment();
             });
         }
-        rss.put((long) memoryFrames, residentKb());
+        // Only samples taken while the pipeline ran: after it, predictors and frames are released.
+        rss.putIfAbsent((long) memoryFrames, residentKb());
         double secs = (System.nanoTime() - t0) / 1e9;
         long at1000 = rss.ceilingEntry(Math.min(1000L, memoryFrames)).getValue();
         long atEnd = rss.lastEntry().getValue();
