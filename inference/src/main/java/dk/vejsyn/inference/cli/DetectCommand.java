@@ -92,7 +92,7 @@ public class DetectCommand implements Callable<Integer> {
     Float iou;
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "Detector threads, each with its own predictor (default: one per two cores).")
+            description = "Detector threads, each with its own predictor (default: one per core).")
     Integer workers;
 
     @Option(names = "--quiet", description = "No progress bar or summary.")

@@ -4,8 +4,7 @@ package dk.vejsyn.inference.pipeline;
  * Run-time settings of a detection pipeline, with the documented defaults (README,
  * "Configuration").
  *
- * @param workers detector threads, each with its own predictor (default: one per
- *     {@link #THREADS_PER_WORKER} cores, at least one)
+ * @param workers detector threads, each with its own predictor (default: one per core)
  * @param queueCapacity decoded frames waiting for a worker; bounds memory (default 2 per worker)
  * @param evidence whether to cut a JPEG crop of each detection's damage region (default true)
  * @param evidenceMarginPx context kept around the box in the crop, pixels (default 16)
@@ -25,13 +24,14 @@ public record PipelineSettings(int workers, int queueCapacity, boolean evidence,
     }
 
     /**
-     * PyTorch intra-op threads per predictor ({@code ai.djl.pytorch.num_threads}). Two threads
-     * per forward pass and one predictor per two cores kept the model busiest in our
-     * measurements; the decoding thread fits in between.
+     * PyTorch intra-op threads per predictor ({@code ai.djl.pytorch.num_threads}). On the 2-core
+     * target, two predictors with one thread each gave about a third more frames per second than
+     * one predictor with two threads (a single small forward pass does not keep two threads busy;
+     * see docs/BENCHMARKS.md), so the default is one predictor per core.
      */
-    public static final int THREADS_PER_WORKER = 2;
+    public static final int THREADS_PER_WORKER = 1;
 
-    /** Workers for this machine: one predictor per {@link #THREADS_PER_WORKER} cores. */
+    /** Workers for this machine: cores / {@link #THREADS_PER_WORKER}, at least one. */
     public static int defaultWorkers() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / THREADS_PER_WORKER);
     }
