@@ -65,8 +65,15 @@ public record ModelSpec(
         }
     }
 
-    /** The default model shipped in {@code models/} of the repository. */
+    /**
+     * The model to use when none is named: the file given by system property {@code vejsyn.model}
+     * (or environment variable {@code VEJSYN_MODEL}), else the one shipped in {@code models/}.
+     */
     public static Path defaultMetadataFile() {
+        String override = System.getProperty("vejsyn.model", System.getenv("VEJSYN_MODEL"));
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
         String root = System.getProperty("vejsyn.repo.root");
         Path base = root != null ? Path.of(root) : Path.of(".");
         return base.resolve("models").resolve("pothole-detector.json");
