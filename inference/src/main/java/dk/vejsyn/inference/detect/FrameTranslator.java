@@ -2,7 +2,6 @@ package dk.vejsyn.inference.detect;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
@@ -41,9 +40,7 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
     public NDList processInput(TranslatorContext ctx, Frame frame) {
         long t0 = System.nanoTime();
         letterbox = Letterbox.fit(frame.width(), frame.height(), spec.inputWidth(), spec.inputHeight());
-        float[] pixels = InputTensors.of(frame.image(), letterbox, spec);
-        NDManager manager = ctx.getNDManager();
-        NDArray input = manager.create(pixels, new Shape(1, 3, spec.inputHeight(), spec.inputWidth()));
+        NDArray input = InputTensors.toNDArray(ctx.getNDManager(), frame.image(), letterbox, spec);
         lastPreprocessNanos = System.nanoTime() - t0;
         times.add(Stage.PREPROCESS, lastPreprocessNanos);
         return new NDList(input);
