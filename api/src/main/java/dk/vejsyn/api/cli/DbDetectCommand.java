@@ -3,10 +3,8 @@ package dk.vejsyn.api.cli;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.ingest.FindingStoreSink;
 import dk.vejsyn.inference.cli.DetectCommand;
-import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.pipeline.ObservationSink;
 import dk.vejsyn.inference.pipeline.RunReport;
-import java.nio.file.Path;
 import java.util.List;
 import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine.Command;
@@ -49,15 +47,19 @@ public class DbDetectCommand extends DetectCommand {
     }
 
     @Override
+    protected boolean writesElsewhere() {
+        return db != null;
+    }
+
+    @Override
     protected List<ObservationSink> extraSinks() {
         if (db == null) {
             return List.of();
         }
-        if (storeSink == null) {
-            context = ServiceContext.start(false, true, db.isEmpty() ? null : db, null);
-            storeSink = new FindingStoreSink(context.getBean(FindingStore.class), municipality,
-                    driveRef != null ? driveRef : defaultDriveRef(), vehicle, camera());
-        }
+        context = ServiceContext.start(false, true, db.isEmpty() ? null : db, null);
+        storeSink = new FindingStoreSink(context.getBean(FindingStore.class), municipality,
+                driveRef != null ? driveRef : inputPath().toAbsolutePath().normalize().toString(), vehicle,
+                cameraModel());
         return List.of(storeSink);
     }
 
@@ -66,14 +68,5 @@ public class DbDetectCommand extends DetectCommand {
         if (storeSink != null) {
             System.err.println(storeSink.summary());
         }
-    }
-
-    private String defaultDriveRef() {
-        Path p = inputPath();
-        return p.toAbsolutePath().normalize().toString();
-    }
-
-    private CameraModel camera() {
-        return cameraModel();
     }
 }

@@ -70,9 +70,9 @@ public final class FindingStoreSink implements ObservationSink {
             return "nothing stored";
         }
         return String.format("stored %d observations (%d already known) in municipality %s: %d new findings, %d updated; "
-                        + "%d findings in view, %d passed without being seen",
+                        + "%d known findings passed without being seen (%d now possibly repaired)",
                 ingest.observationsStored(), ingest.duplicatesSkipped(), municipality, ingest.findingsCreated(),
-                ingest.findingsUpdated(), redrive == null ? 0 : redrive.inView().size(),
-                redrive == null ? 0 : redrive.notSeen().size());
+                ingest.findingsUpdated(), redrive == null ? 0 : redrive.notSeen().size(),
+                redrive == null ? 0 : redrive.becamePossiblyRepaired().size());
     }
 }

@@ -188,7 +188,6 @@ public class BenchCommand implements Callable<Integer> {
                 settings());
         long t0 = System.nanoTime();
         try (LoopingSource src = new LoopingSource(() -> FrameSources.video(v, t, opts), memoryFrames)) {
-            LongAdder seen = new LongAdder();
             p.run(src, new CountingSink(), x -> {
                 long d = src.delivered();
                 if (d % 500 == 0 && !rss.containsKey(d)) {
@@ -197,7 +196,6 @@ public class BenchCommand implements Callable<Integer> {
                         System.err.printf(Locale.ROOT, "memory run: %d frames, RSS %d MiB%n", d, rss.get(d) / 1024);
                     }
                 }
-                seen.increment();
             });
         }
         // Only samples taken while the pipeline ran: after it, predictors and frames are released.

@@ -100,7 +100,7 @@ public class DetectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (out == null && csv == null && extraSinks().isEmpty()) {
+        if (out == null && csv == null && !writesElsewhere()) {
             throw new InputException("nothing to write: give --out FILE.geojson and/or --csv FILE");
         }
         if (maxRange <= 0) {
@@ -110,40 +110,42 @@ public class DetectCommand implements Callable<Integer> {
         SourceOptions options = SourceOptions.defaults().withSampleDistanceM(sampleDistance);
         PipelineSettings settings = workers == null ? PipelineSettings.defaults()
                 : PipelineSettings.defaults().withWorkers(workers);
-        List<ObservationSink> sinks = new ArrayList<>();
-        if (out != null || csv != null) {
-            sinks.add(new ObservationFiles(out != null ? out : siblingGeoJson(csv), csv));
-        }
-        sinks.addAll(extraSinks());
-        ObservationSink sink = Sinks.all(sinks);
 
-        // Open (and so validate) the input before the model loads: bad input fails in milliseconds.
-        try (FrameSource source = openSource(options);
-                DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(modelSpec())) {
-            BatchPipeline pipeline = new BatchPipeline(detector, new ObservationLocator(cam, maxRange), settings);
-            RunReport report;
-            boolean bar = !quiet && System.console() != null;
-            if (bar) {
-                try (ProgressBar pb = new ProgressBarBuilder().setTaskName("detect")
-                        .setInitialMax(source.expectedFrames().orElse(-1))
-                        .setStyle(ProgressBarStyle.ASCII).setUnit(" frames", 1).showSpeed()
-                        .continuousUpdate().build()) {
-                    report = pipeline.run(source, sink, pb::stepTo);
-                }
-            } else {
-                report = pipeline.run(source, sink, n -> { });
+        // Open (and so validate) the input before anything heavy starts (the model, a subclass's
+        // database connection): bad input fails in milliseconds.
+        try (FrameSource source = openSource(options)) {
+            List<ObservationSink> sinks = new ArrayList<>();
+            if (out != null || csv != null) {
+                sinks.add(new ObservationFiles(out != null ? out : siblingGeoJson(csv), csv));
             }
-            if (!quiet) {
-                System.err.print(report.summary());
-                if (out != null) {
-                    System.err.println("wrote " + report.observations() + " observations to " + out);
+            sinks.addAll(extraSinks());
+            try (ObservationSink sink = Sinks.all(sinks);
+                    DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(modelSpec())) {
+                RunReport report = run(new BatchPipeline(detector, new ObservationLocator(cam, maxRange), settings),
+                        source, sink);
+                if (!quiet) {
+                    System.err.print(report.summary());
+                    if (out != null) {
+                        System.err.println("wrote " + report.observations() + " observations to " + out);
+                    }
                 }
+                afterRun(report);
             }
-            afterRun(report);
-        } finally {
-            sink.close();
         }
         return 0;
+    }
+
+    /** Runs the pipeline, with a progress bar (frames, frames/s, ETA) when on a terminal. */
+    private RunReport run(BatchPipeline pipeline, FrameSource source, ObservationSink sink) {
+        if (quiet || System.console() == null) {
+            return pipeline.run(source, sink, n -> { });
+        }
+        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("detect")
+                .setInitialMax(source.expectedFrames().orElse(-1))
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" frames", 1).showSpeed()
+                .continuousUpdate().build()) {
+            return pipeline.run(source, sink, pb::stepTo);
+        }
     }
 
     private ModelSpec modelSpec() {
@@ -204,7 +206,12 @@ public class DetectCommand implements Callable<Integer> {
         return camera != null ? CameraModel.fromJson(camera) : CameraModel.refuseTruckDashcam();
     }
 
-    /** Further sinks a subclass adds (the service's findings store); none here. */
+    /** Whether a subclass writes somewhere besides the files (so no --out is needed). */
+    protected boolean writesElsewhere() {
+        return false;
+    }
+
+    /** Further sinks a subclass adds (the service's findings store); called once, after the input opened. */
     protected List<ObservationSink> extraSinks() {
         return List.of();
     }

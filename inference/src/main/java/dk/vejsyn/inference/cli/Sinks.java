@@ -5,10 +5,10 @@ import dk.vejsyn.inference.pipeline.ObservationSink;
 import java.util.List;
 
 /** Fans observations out to several sinks: complete all or abort all. */
-public final class Sinks {
+final class Sinks {
     private Sinks() {}
 
-    public static ObservationSink all(List<ObservationSink> sinks) {
+    static ObservationSink all(List<ObservationSink> sinks) {
         List<ObservationSink> copy = List.copyOf(sinks);
         return new ObservationSink() {
             @Override

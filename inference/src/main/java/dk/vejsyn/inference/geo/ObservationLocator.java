@@ -14,7 +14,7 @@ import java.util.Optional;
  * the forward distance between the near and far edges (or the width when the far edge is at or
  * above the horizon), and its area that of an ellipse with those axes.
  *
- * <p>Thread-safe (immutable).
+ * <p>Thread-safe: the only state is a cached, immutable camera for the current frame size.
  */
 public final class ObservationLocator {
     /** Default maximum distance to keep a detection: farther, pixels are too coarse to place it. */
@@ -22,6 +22,8 @@ public final class ObservationLocator {
 
     private final CameraModel camera;
     private final double maxRangeM;
+    /** The camera scaled to the last frame size seen; a source's frames share one size. */
+    private volatile CameraModel scaled;
 
     public ObservationLocator(CameraModel camera, double maxRangeM) {
         if (!(maxRangeM > 0)) {
@@ -29,6 +31,7 @@ public final class ObservationLocator {
         }
         this.camera = camera;
         this.maxRangeM = maxRangeM;
+        this.scaled = camera;
     }
 
     /** The outcome for one detection: an observation, or the reason it was dropped. */
@@ -53,7 +56,11 @@ public final class ObservationLocator {
      */
     public Result locate(Detection d, GeoTag tag, int frameWidth, int frameHeight,
             String source, long frameIndex, byte[] evidenceJpeg) {
-        CameraModel cam = camera.forImageSize(frameWidth, frameHeight);
+        CameraModel cam = scaled;
+        if (cam.imageWidth() != frameWidth || cam.imageHeight() != frameHeight) {
+            cam = camera.forImageSize(frameWidth, frameHeight);
+            scaled = cam;
+        }
         PixelBox b = d.box();
         Optional<GroundPoint> near = cam.pixelToGround(b.centreX(), b.y2());
         if (near.isEmpty()) {
