@@ -1,36 +1,31 @@
 package dk.vejsyn.api.cli;
 
-import dk.vejsyn.inference.cli.BenchCommand;
-import dk.vejsyn.inference.cli.ErrorHandler;
-import dk.vejsyn.inference.cli.EvaluateCommand;
-import dk.vejsyn.inference.cli.Offline;
-import dk.vejsyn.inference.cli.RenderDatasetCommand;
-import dk.vejsyn.inference.cli.RenderDriveCommand;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
+import dk.vejsyn.inference.cli.Offline;
+import dk.vejsyn.inference.cli.VejsynCli;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 /**
- * The {@code vejsyn} command line with the service's commands: everything the inference module
- * offers, {@code detect} with {@code --db}, plus {@code serve} and {@code demo}.
+ * The {@code vejsyn} command line with the service's commands: the inference module's command
+ * line, with {@code detect} that can also write to the store ({@code --db}), plus {@code serve}
+ * and {@code demo}.
  */
-@Command(name = "vejsyn", mixinStandardHelpOptions = true, version = "vejsyn 0.1.0",
-        description = "Finds road damage in vehicle camera footage and manages the findings.",
-        subcommands = {CommandLine.HelpCommand.class, DemoCommand.class, DbDetectCommand.class,
-            EvaluateCommand.class, ServeCommand.class, RenderDriveCommand.class, RenderDatasetCommand.class,
-            BenchCommand.class})
-public final class VejsynMain implements Runnable {
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+public final class VejsynMain {
+    private VejsynMain() {}
 
     public static void main(String[] args) {
         Offline.enforce();
         quietLibraryLogging();
         System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return VejsynCli.newCommandLine(new DbDetectCommand())
+                .addSubcommand(new ServeCommand())
+                .addSubcommand(new DemoCommand());
     }
 
     /**
@@ -42,16 +37,5 @@ public final class VejsynMain implements Runnable {
             ctx.getLogger(Logger.ROOT_LOGGER_NAME).setLevel(Level.WARN);
             ctx.getLogger("ai.djl").setLevel(Level.ERROR);
         }
-    }
-
-    static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new VejsynMain());
-        cl.setExecutionExceptionHandler(new ErrorHandler());
-        return cl;
-    }
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine;
  * Turns the exceptions that mean "your input is wrong" into one clear line and exit code 2;
  * anything else is a bug and keeps its stack trace (exit code 1).
  */
-public final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine cl, CommandLine.ParseResult parsed) {
         if (ex instanceof InputException

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 /** {@code vejsyn render-dataset}: rendered training images with YOLO labels. */
 @Command(name = "render-dataset", mixinStandardHelpOptions = true,
         description = "Render road scenes with potholes as a YOLO dataset (layout of shared/datasets).")
-public final class RenderDatasetCommand implements Callable<Integer> {
+final class RenderDatasetCommand implements Callable<Integer> {
 
     @Option(names = "--count", required = true, description = "Number of images.")
     int count;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 /** {@code vejsyn render-drive}: a rendered drive with video, track, geotagged images and ground truth. */
 @Command(name = "render-drive", mixinStandardHelpOptions = true,
         description = "Render a drive along a route: MP4, GPX, geotagged JPEGs, ground truth, per-frame boxes.")
-public final class RenderDriveCommand implements Callable<Integer> {
+final class RenderDriveCommand implements Callable<Integer> {
 
     @Option(names = "--route", required = true, description = "Route JSON (waypoints, speed, start time).")
     Path route;

@@ -12,9 +12,7 @@ import picocli.CommandLine.Command;
         name = "vejsyn",
         mixinStandardHelpOptions = true,
         version = "vejsyn 0.1.0",
-        description = "Finds road damage in vehicle camera footage.",
-        subcommands = {CommandLine.HelpCommand.class, DetectCommand.class, EvaluateCommand.class,
-            RenderDriveCommand.class, RenderDatasetCommand.class, BenchCommand.class})
+        description = "Finds road damage in vehicle camera footage and manages the findings.")
 public final class VejsynCli implements Runnable {
 
     @CommandLine.Spec
@@ -33,9 +31,24 @@ public final class VejsynCli implements Runnable {
         return newCommandLine().execute(args);
     }
 
-    /** The configured command line, so the service module can add its own subcommands. */
+    /** The command line of this module: {@code detect} writes files only. */
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new VejsynCli());
+        return newCommandLine(new DetectCommand());
+    }
+
+    /**
+     * The command line with a given {@code detect} command (the service module passes one that
+     * also writes to the findings store) and this module's other subcommands; the service module
+     * adds {@code serve} and {@code demo} to it.
+     */
+    public static CommandLine newCommandLine(DetectCommand detect) {
+        CommandLine cl = new CommandLine(new VejsynCli())
+                .addSubcommand(new CommandLine.HelpCommand())
+                .addSubcommand(detect)
+                .addSubcommand(new EvaluateCommand())
+                .addSubcommand(new RenderDriveCommand())
+                .addSubcommand(new RenderDatasetCommand())
+                .addSubcommand(new BenchCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl;
     }
