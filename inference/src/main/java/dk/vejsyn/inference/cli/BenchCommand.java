@@ -3,10 +3,12 @@ package dk.vejsyn.inference.cli;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
 import dk.vejsyn.inference.InputException;
 import dk.vejsyn.inference.detect.DjlDetector;
+import dk.vejsyn.inference.detect.InputTensors;
 import dk.vejsyn.inference.detect.Letterbox;
 import dk.vejsyn.inference.detect.ModelSpec;
 import dk.vejsyn.inference.frame.FrameSource;
@@ -25,6 +27,8 @@ import dk.vejsyn.inference.timing.Stage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -91,7 +95,7 @@ public class BenchCommand implements Callable<Integer> {
         CameraModel cam = CameraModel.refuseTruckDashcam();
         try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(spec)) {
             if (frames > 0) {
-                List<float[]> tensors = prepareTensors(v, t, everyFrame, spec);
+                List<ByteBuffer> tensors = prepareTensors(v, t, everyFrame, spec);
                 System.err.printf(Locale.ROOT, "prepared %d input tensors of %dx%d%n", tensors.size(),
                         spec.inputWidth(), spec.inputHeight());
                 modelOnly(model, spec, tensors.subList(0, Math.min(5, tensors.size()))); // warm-up
@@ -115,8 +119,12 @@ public class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private List<float[]> prepareTensors(Path v, Path t, SourceOptions opts, ModelSpec spec) {
-        List<float[]> out = new ArrayList<>();
+    /**
+     * The frames' model inputs, as native-order direct buffers: the same kind of buffer the
+     * pipeline's preprocessing hands to DJL, so both sides create their input arrays alike.
+     */
+    private List<ByteBuffer> prepareTensors(Path v, Path t, SourceOptions opts, ModelSpec spec) {
+        List<ByteBuffer> out = new ArrayList<>();
         try (FrameSource src = FrameSources.video(v, t, opts)) {
             while (out.size() < frames) {
                 Optional<GeoFrame> f = src.next();
@@ -126,7 +134,10 @@ public class BenchCommand implements Callable<Integer> {
                 try (GeoFrame gf = f.get()) {
                     Letterbox lb = Letterbox.fit(gf.frame().width(), gf.frame().height(),
                             spec.inputWidth(), spec.inputHeight());
-                    out.add(dk.vejsyn.inference.detect.InputTensors.of(gf.frame().image(), lb, spec));
+                    float[] input = InputTensors.of(gf.frame().image(), lb, spec);
+                    ByteBuffer buffer = ByteBuffer.allocateDirect(input.length * Float.BYTES).order(ByteOrder.nativeOrder());
+                    buffer.asFloatBuffer().put(input);
+                    out.add(buffer);
                 }
             }
         }
@@ -141,7 +152,7 @@ public class BenchCommand implements Callable<Integer> {
      * parallel as the pipeline has workers (the same configuration, so the ratio compares like
      * with like); frames per second over all of them.
      */
-    private double modelOnly(DjlDetector.DetectorModel model, ModelSpec spec, List<float[]> tensors)
+    private double modelOnly(DjlDetector.DetectorModel model, ModelSpec spec, List<ByteBuffer> tensors)
             throws Exception {
         Shape shape = new Shape(1, 3, spec.inputHeight(), spec.inputWidth());
         int n = settings().workers();
@@ -155,7 +166,7 @@ public class BenchCommand implements Callable<Integer> {
                             NDManager base = NDManager.newBaseManager()) {
                         for (int i = next.getAndIncrement(); i < tensors.size(); i = next.getAndIncrement()) {
                             try (NDManager m = base.newSubManager()) {
-                                p.predict(new NDList(m.create(tensors.get(i), shape))).close();
+                                p.predict(new NDList(m.create(tensors.get(i).duplicate(), shape, DataType.FLOAT32))).close();
                             }
                         }
                     }

@@ -44,6 +44,7 @@ public final class DjlDetector implements Detector {
     @Override
     public void close() {
         predictor.close();
+        translator.close();
     }
 
     /**

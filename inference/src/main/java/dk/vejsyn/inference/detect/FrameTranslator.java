@@ -22,8 +22,9 @@ import java.util.List;
  *
  * <p>Not thread-safe (holds the letterbox of the frame in flight): one per predictor.
  */
-public final class FrameTranslator implements Translator<Frame, List<Detection>> {
+public final class FrameTranslator implements Translator<Frame, List<Detection>>, AutoCloseable {
     private final ModelSpec spec;
+    private InputTensors tensors; // created on first use: the translator DJL needs for loading never runs
     private final YoloDecoder decoder;
     private final StageTimes times;
     private Letterbox letterbox;
@@ -40,7 +41,10 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
     public NDList processInput(TranslatorContext ctx, Frame frame) {
         long t0 = System.nanoTime();
         letterbox = Letterbox.fit(frame.width(), frame.height(), spec.inputWidth(), spec.inputHeight());
-        NDArray input = InputTensors.toNDArray(ctx.getNDManager(), frame.image(), letterbox, spec);
+        if (tensors == null) {
+            tensors = new InputTensors(spec);
+        }
+        NDArray input = tensors.toNDArray(ctx.getNDManager(), frame.image(), letterbox);
         lastPreprocessNanos = System.nanoTime() - t0;
         times.add(Stage.PREPROCESS, lastPreprocessNanos);
         return new NDList(input);
@@ -82,6 +86,15 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
     /** Nanoseconds the last call spent in pre- plus postprocessing (this translator's thread only). */
     long lastPrePostNanos() {
         return lastPreprocessNanos + lastPostprocessNanos;
+    }
+
+    /** Releases the native preprocessing buffers; call after the predictor using this is closed. */
+    @Override
+    public void close() {
+        if (tensors != null) {
+            tensors.close();
+            tensors = null;
+        }
     }
 
     @Override
