@@ -65,6 +65,12 @@ public class LiveInbox {
         return Optional.of(new InboxFrame(id, f, driveRef));
     }
 
+    /** Whether (vehicle, frame id) is in the inbox (a hint: {@link #insert} decides under the lock). */
+    public boolean contains(String vehicle, String frameId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM live_frame WHERE vehicle = ? AND frame_id = ?)")
+                .params(vehicle, frameId).query(Boolean.class).single();
+    }
+
     /** The drive ref of the vehicle's session that {@code f} belongs to, widening or starting it. */
     private String session(FrameMessage f, Duration gap) {
         Timestamp t = Timestamp.from(f.tag().time());

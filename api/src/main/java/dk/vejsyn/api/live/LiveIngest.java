@@ -133,6 +133,11 @@ public final class LiveIngest implements SmartLifecycle {
         if (!running) {
             throw new LiveBusyException("live ingest is not running");
         }
+        // A repeat (a vehicle retrying after a lost acknowledgement) needs no room: answer it at once.
+        if (inbox.contains(m.vehicle(), m.frameId())) {
+            metrics.duplicate(m.transport());
+            return new Accepted(Outcome.DUPLICATE, null);
+        }
         if (!permits.tryAcquire()) {
             metrics.throttled(m.transport());
             if (!waitForRoom) {
