@@ -25,7 +25,9 @@ import org.springframework.validation.annotation.Validated;
  *     broker delivered but this instance had not yet acknowledged are redelivered after a restart
  *     (empty: {@code vejsyn-} + host name)
  * @param sessionExpiry how long the broker keeps this instance's session (and unacknowledged frames) while it is away
- * @param receiveMaximum most unacknowledged frames the broker sends this instance at once (MQTT 5 flow control)
+ * @param receiveMaximum most unacknowledged frames the broker may send this instance at once (MQTT 5 flow
+ *     control). Default 65535, the protocol's: Mosquitto 2.0.11 was seen to exceed smaller values on
+ *     shared subscriptions, and the client then drops the connection (see README, "Live streams")
  * @param queueCapacity frames held in memory by this instance (waiting or being processed); when
  *     full, HTTP answers 503 and the MQTT consumer stops acknowledging
  * @param workers detector threads, each with its own predictor
@@ -49,7 +51,7 @@ public record LiveProperties(
         @DefaultValue("vejsyn") @NotBlank @Pattern(regexp = "[A-Za-z0-9_-]+") String shareGroup,
         @DefaultValue("") String clientId,
         @DefaultValue("1h") @NotNull Duration sessionExpiry,
-        @DefaultValue("8") @Min(1) @Max(65535) int receiveMaximum,
+        @DefaultValue("65535") @Min(1) @Max(65535) int receiveMaximum,
         @DefaultValue("16") @Min(1) @Max(10000) int queueCapacity,
         @DefaultValue("2") @Min(1) @Max(64) int workers,
         @DefaultValue("10m") @NotNull Duration sessionGap,

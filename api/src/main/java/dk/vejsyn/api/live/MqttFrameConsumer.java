@@ -41,6 +41,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
     private final LiveIngest ingest;
     private final LiveProperties props;
     private volatile boolean running;
+    private volatile boolean subscribed;
     private Mqtt5AsyncClient client;
     private ExecutorService executor;
 
@@ -93,6 +94,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
                     if (e != null) {
                         log.error("MQTT subscription {} failed", props.subscription(), e);
                     } else {
+                        subscribed = true;
                         log.info("consuming live frames from {} on {} as {}", props.subscription(), props.brokerUrl(),
                                 props.clientId());
                     }
@@ -224,6 +226,11 @@ public final class MqttFrameConsumer implements SmartLifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Whether the broker has confirmed the shared subscription. */
+    public boolean isSubscribed() {
+        return subscribed;
     }
 
     @Override
