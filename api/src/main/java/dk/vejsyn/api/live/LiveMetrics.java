@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * <li>{@code vejsyn.live.queue.depth} / {@code …capacity}: frames held in memory by this instance</li>
  * <li>{@code vejsyn.live.stage} timer by {@code stage} (decode, preprocess, inference, postprocess,
  *     georeference, store), {@code vejsyn.live.latency}: received → observations stored</li>
- * <li>{@code vejsyn.live.observations.stored}, {@code vejsyn.live.findings.created},
+ * <li>{@code vejsyn.live.observations.stored}, {@code vejsyn.live.findings.new},
  *     {@code vejsyn.live.findings.merged} (sightings added to an existing finding)</li>
  * </ul>
  */
@@ -46,11 +46,13 @@ public final class LiveMetrics {
                 .maximumExpectedValue(Duration.ofMinutes(2)).register(registry);
         processed = Counter.builder("vejsyn.live.frames.processed").register(registry);
         observations = Counter.builder("vejsyn.live.observations.stored").register(registry);
-        created = Counter.builder("vejsyn.live.findings.created").register(registry);
+        // Not "…created": Prometheus reserves the _created suffix.
+        created = Counter.builder("vejsyn.live.findings.new").description("Findings started by live frames").register(registry);
         merged = Counter.builder("vejsyn.live.findings.merged")
                 .description("Observations that joined an existing finding").register(registry);
-        registry.gauge("vejsyn.live.queue.depth", java.util.List.of(), depth, s -> s.get().doubleValue());
-        registry.gauge("vejsyn.live.queue.capacity", capacity);
+        io.micrometer.core.instrument.Gauge.builder("vejsyn.live.queue.depth", depth, s -> s.get().doubleValue())
+                .description("Live frames held in memory (waiting or being processed)").strongReference(true).register(registry);
+        io.micrometer.core.instrument.Gauge.builder("vejsyn.live.queue.capacity", () -> capacity).register(registry);
     }
 
     private Timer stageTimer(String stage) {

@@ -157,6 +157,22 @@ class LiveMqttIngestTest extends PostgisIntegrationTest {
     }
 
     @Test
+    void theVehicleSimulatorReplaysTheSampleDriveOverBothTransports() throws Exception {
+        try (VehicleSimulator mqtt = VehicleSimulator.mqtt(LiveFixtures.MQTT_URL, PREFIX, "461", vehicle, "m-", s -> { })) {
+            VehicleSimulator.Stats st = mqtt.replay(LiveFixtures.IMAGES, 20, 6);
+            assertThat(st.accepted.get()).isEqualTo(6);
+        }
+        try (VehicleSimulator http = VehicleSimulator.http("http://localhost:" + port, "461", vehicle, "h-", s -> { })) {
+            VehicleSimulator.Stats st = http.replay(LiveFixtures.IMAGES, 20, 6);
+            assertThat(st.accepted.get()).isEqualTo(6);
+            assertThat(http.replay(LiveFixtures.IMAGES, 50, 6).duplicates.get()).isEqualTo(6);
+        }
+        await(Duration.ofMinutes(2), "all simulated frames processed", () -> done() == 12);
+        assertThat(jdbc.queryForList("SELECT frame_id FROM live_frame WHERE vehicle = ? ORDER BY id", String.class, vehicle))
+                .contains("m-drive-0001", "h-drive-0006");
+    }
+
+    @Test
     void poisonMessagesAreDeadLetteredWithTheirReasonAndConsumptionContinues() throws Exception {
         Mqtt5BlockingClient watcher = LiveFixtures.mqttClient(LiveFixtures.uniqueId("watcher"));
         try (Mqtt5BlockingClient.Mqtt5Publishes deadLetters = watcher.publishes(MqttGlobalPublishFilter.ALL)) {
