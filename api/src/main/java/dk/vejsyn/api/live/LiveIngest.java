@@ -184,6 +184,18 @@ public final class LiveIngest implements SmartLifecycle {
         return e;
     }
 
+    /** Whether (vehicle, frame id) was received before. */
+    public boolean knows(String vehicle, String frameId) {
+        return inbox.contains(vehicle, frameId);
+    }
+
+    /** Counts a frame refused because this instance is full, before {@link #accept}. */
+    public LiveBusyException full(Transport t) {
+        metrics.received(t);
+        metrics.throttled(t);
+        return new LiveBusyException("the live frame queue is full (" + props.queueCapacity() + " frames)");
+    }
+
     /** Counts a frame a transport received (for frames refused before {@link #accept}). */
     public void countReceived(Transport t) {
         metrics.received(t);

@@ -45,8 +45,19 @@ class VehicleFrameController {
     ResponseEntity<Map<String, Object>> post(@PathVariable String vehicle,
             @RequestParam(required = false) String municipality, @RequestParam Map<String, String> fields,
             HttpServletRequest request) throws IOException, InterruptedException {
+        // When full, refuse before reading a body that could not be taken; a repeat still gets its answer.
+        if (ingest.depth() >= props.queueCapacity()) {
+            String frameId = fields.get(FrameFields.FRAME_ID);
+            if (frameId == null || !ingest.knows(vehicle, frameId)) {
+                throw ingest.full(Transport.HTTP);
+            }
+        }
         FrameMessage m;
         try {
+            if (request.getContentLengthLong() > props.maxFrameSize().toBytes()) {
+                throw new FrameRejectedException(RejectReason.FRAME_TOO_LARGE,
+                        "frame of " + request.getContentLengthLong() + " bytes exceeds " + props.maxFrameSize());
+            }
             byte[] body = readLimited(request.getInputStream(), props.maxFrameSize().toBytes());
             m = FrameFields.parse(municipality, vehicle, fields::get, body, Transport.HTTP,
                     props.maxClockSkew(), ingest.clock());
