@@ -48,7 +48,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
  *
  * <pre>
  *   bin/services --fresh vejsyn_bench_live
- *   mvn -pl api test -Dvejsyn.excluded.groups= -Dgroups=bench -Dtest=LiveStreamBenchmark [-Dbench.live.overloadSeconds=300]
+ *   mvn -pl api -am test -Dvejsyn.excluded.groups= -Dgroups=bench -Dtest=LiveStreamBenchmark -Dsurefire.failIfNoSpecifiedTests=false [-Dbench.live.overloadSeconds=300]
  * </pre>
  *
  * Writes its figures to {@code api/target/bench-live.md}.
