@@ -120,7 +120,8 @@ public final class LiveIngest implements SmartLifecycle {
      *     received before; either way the sender may consider the frame delivered
      * @throws FrameRejectedException when the municipality is unknown or the JPEG is corrupt
      * @throws LiveBusyException without a free place and {@code waitForRoom} false, or when stopped
-     * @throws DataAccessException when the inbox cannot be written: the frame is not accepted
+     * @throws DataAccessException or {@link org.springframework.transaction.TransactionException} when the
+     *     inbox cannot be written: the frame is not accepted
      */
     public Accepted accept(FrameMessage m, boolean waitForRoom) throws InterruptedException {
         metrics.received(m.transport());

@@ -17,6 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Consumes live frames from MQTT 5 through the shared subscription
@@ -150,12 +151,12 @@ public final class MqttFrameConsumer implements SmartLifecycle {
             try {
                 ingest.accept(m, true);
                 return;
-            } catch (DataAccessException e) {
+            } catch (DataAccessException | TransactionException e) {
                 if (!running) {
                     throw new LiveBusyException("stopping");
                 }
                 log.warn("cannot store live frame {} / {} yet ({}); retrying in {} ms", m.vehicle(), m.frameId(),
-                        e.getMostSpecificCause().toString(), backoffMs);
+                        e.toString(), backoffMs);
                 Thread.sleep(backoffMs);
                 backoffMs = Math.min(10_000, backoffMs * 2);
             }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -100,8 +101,8 @@ class VehicleFrameController {
     }
 
     /** The inbox cannot be written: the frame is not accepted, and sending it again later is right. */
-    @ExceptionHandler(DataAccessException.class)
-    ResponseEntity<ProblemDetail> storeUnavailable(DataAccessException e) {
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ProblemDetail> storeUnavailable(RuntimeException e) {
         return unavailable("the frame store is unavailable");
     }
 
