@@ -24,6 +24,10 @@ final class ServiceContext {
         if (port != null) {
             args.add("--server.port=" + port);
         }
+        if (!web) {
+            // One-shot commands (detect --db) must not consume live frames.
+            args.add("--vejsyn.live.enabled=false");
+        }
         if (quiet) {
             args.add("--spring.main.banner-mode=off");
             args.add("--logging.level.root=warn");

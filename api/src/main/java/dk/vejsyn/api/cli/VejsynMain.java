@@ -11,7 +11,7 @@ import picocli.CommandLine;
 /**
  * The {@code vejsyn} command line with the service's commands: the inference module's command
  * line, with {@code detect} that can also write to the store ({@code --db}), plus {@code serve}
- * and {@code demo}.
+ * {@code demo}, and {@code simulate-vehicle}.
  */
 public final class VejsynMain {
     private VejsynMain() {}
@@ -25,7 +25,8 @@ public final class VejsynMain {
     static CommandLine commandLine() {
         return VejsynCli.newCommandLine(new DbDetectCommand())
                 .addSubcommand(new ServeCommand())
-                .addSubcommand(new DemoCommand());
+                .addSubcommand(new DemoCommand())
+                .addSubcommand(new SimulateVehicleCommand());
     }
 
     /**

@@ -11,14 +11,21 @@ import org.bytedeco.opencv.opencv_core.Rect;
 /**
  * Cuts the evidence image of a detection: the damage region plus a small margin, never the whole
  * frame, so that stored evidence shows road surface and not people, plates or house fronts
- * (data minimisation).
+ * (data minimisation). Used by the batch pipeline and by the service's live frame workers.
  */
-final class Evidence {
+public final class Evidence {
+    /** Context kept around a box by default, pixels (as {@link PipelineSettings#defaults()}). */
+    public static final int DEFAULT_MARGIN_PX = 16;
+
     private static final int JPEG_QUALITY = 85;
 
     private Evidence() {}
 
-    static byte[] crop(Mat frame, PixelBox box, int marginPx) {
+    /**
+     * JPEG of {@code box} (frame pixels) plus {@code marginPx} on each side, clipped to the frame;
+     * {@code null} when the clipped region is degenerate or cannot be encoded.
+     */
+    public static byte[] crop(Mat frame, PixelBox box, int marginPx) {
         int x1 = clamp((int) Math.floor(box.x1()) - marginPx, frame.cols());
         int y1 = clamp((int) Math.floor(box.y1()) - marginPx, frame.rows());
         int x2 = clamp((int) Math.ceil(box.x2()) + marginPx, frame.cols());

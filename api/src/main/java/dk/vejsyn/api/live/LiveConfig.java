@@ -1,0 +1,48 @@
+package dk.vejsyn.api.live;
+
+import dk.vejsyn.api.finding.FindingStore;
+import dk.vejsyn.api.municipality.Municipalities;
+import dk.vejsyn.inference.detect.DetectorFactory;
+import dk.vejsyn.inference.detect.DjlDetector;
+import dk.vejsyn.inference.detect.ModelSpec;
+import dk.vejsyn.inference.geo.CameraModel;
+import dk.vejsyn.inference.geo.ObservationLocator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Live ingest, when {@code vejsyn.live.enabled} (the default for the service; the one-shot
+ * {@code detect --db} command and the tests that do not need it switch it off). The MQTT consumer
+ * also needs {@code vejsyn.live.mqtt-enabled}.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(prefix = "vejsyn.live", name = "enabled", havingValue = "true", matchIfMissing = true)
+class LiveConfig {
+
+    /** The shipped model (or {@code VEJSYN_MODEL}); each worker makes its own predictor from it. */
+    @Bean(destroyMethod = "close")
+    DjlDetector.DetectorModel liveDetectorModel() {
+        return DjlDetector.DetectorModel.load(ModelSpec.load(ModelSpec.defaultMetadataFile()));
+    }
+
+    @Bean
+    LiveIngest liveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
+            PlatformTransactionManager tm, DetectorFactory detectors, MeterRegistry registry) {
+        CameraModel camera = props.camera().isBlank()
+                ? CameraModel.refuseTruckDashcam() : CameraModel.fromJson(Path.of(props.camera()));
+        return new LiveIngest(props, inbox, store, municipalities, new TransactionTemplate(tm), detectors,
+                new ObservationLocator(camera, ObservationLocator.DEFAULT_MAX_RANGE_M), registry, Clock.systemUTC());
+    }
+
+    @Bean
+    @ConditionalOnProperty(prefix = "vejsyn.live", name = "mqtt-enabled", havingValue = "true", matchIfMissing = true)
+    MqttFrameConsumer mqttFrameConsumer(LiveIngest ingest) {
+        return new MqttFrameConsumer(ingest);
+    }
+}

@@ -1,0 +1,389 @@
+package dk.vejsyn.api.live;
+
+import dk.vejsyn.api.drive.DriveInfo;
+import dk.vejsyn.api.error.ApiException;
+import dk.vejsyn.api.finding.FindingStore;
+import dk.vejsyn.api.finding.IngestResult;
+import dk.vejsyn.api.municipality.Municipalities;
+import dk.vejsyn.inference.detect.Detection;
+import dk.vejsyn.inference.detect.Detector;
+import dk.vejsyn.inference.detect.DetectorFactory;
+import dk.vejsyn.inference.frame.Frame;
+import dk.vejsyn.inference.geo.Observation;
+import dk.vejsyn.inference.geo.ObservationLocator;
+import dk.vejsyn.inference.pipeline.Evidence;
+import dk.vejsyn.inference.timing.Stage;
+import dk.vejsyn.inference.timing.StageTimes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The transport-independent core of live ingest: accepts validated frames into the durable inbox
+ * and runs them through detection into the findings store.
+ *
+ * <p><b>Back-pressure.</b> This instance holds at most {@code queue-capacity} frames in memory
+ * (waiting or being processed), counted by permits. A frame takes a permit before it is decoded
+ * and gives it back when its observations are stored. Without a free permit {@link #accept}
+ * either fails fast ({@link LiveBusyException}: HTTP answers 503) or waits (the MQTT consumer,
+ * which then acknowledges nothing, so the broker stops sending at the receive maximum).
+ *
+ * <p><b>Durability.</b> {@link #accept} returns only after the frame's inbox row has committed; the
+ * transports acknowledge then. The inbox row holds the JPEG until the worker's transaction that
+ * stores the observations also marks the row done and drops the pixels. A frame whose instance
+ * dies is taken over by another instance (or this one after a restart) when its lease runs out.
+ *
+ * <p><b>Once.</b> The inbox has one row per (vehicle, frame id): a repeat is answered "duplicate"
+ * and not processed again. A frame processed twice after a lease ran out in mid-processing
+ * (a stalled instance) still stores its observations once: the store is idempotent per
+ * observation, and only the owner's "mark done" commits.
+ *
+ * <p>Workers: {@code workers} threads, each with its own detector (one DJL predictor).
+ */
+public final class LiveIngest implements SmartLifecycle {
+    private static final Logger log = LoggerFactory.getLogger(LiveIngest.class);
+    private static final Stage[] MODEL_STAGES = {Stage.PREPROCESS, Stage.INFERENCE, Stage.POSTPROCESS};
+
+    /** What became of an offered frame. */
+    public enum Outcome { ACCEPTED, DUPLICATE }
+
+    /** The answer to {@link #accept}. */
+    public record Accepted(Outcome outcome, String driveRef) {}
+
+    private record Work(LiveInbox.InboxFrame inbox, Frame frame) {}
+
+    private final LiveProperties props;
+    private final LiveInbox inbox;
+    private final FindingStore store;
+    private final Municipalities municipalities;
+    private final TransactionTemplate tx;
+    private final DetectorFactory detectors;
+    private final ObservationLocator locator;
+    private final LiveMetrics metrics;
+    private final Clock clock;
+    private final Semaphore permits;
+    private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
+    private final List<Thread> workers = new ArrayList<>();
+    private ScheduledExecutorService recovery;
+    private volatile boolean running;
+
+    public LiveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
+            TransactionTemplate tx, DetectorFactory detectors, ObservationLocator locator,
+            io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
+        this.props = props;
+        this.inbox = inbox;
+        this.store = store;
+        this.municipalities = municipalities;
+        this.tx = tx;
+        this.detectors = detectors;
+        this.locator = locator;
+        this.clock = clock;
+        this.permits = new Semaphore(props.queueCapacity());
+        this.metrics = new LiveMetrics(registry, this::depth, props.queueCapacity());
+    }
+
+    public LiveMetrics metrics() {
+        return metrics;
+    }
+
+    public LiveProperties properties() {
+        return props;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /** Frames held in memory now (waiting or being processed). */
+    public int depth() {
+        return props.queueCapacity() - permits.availablePermits();
+    }
+
+    /**
+     * Takes a validated frame: decodes it, stores it durably in the inbox and queues it for a worker.
+     *
+     * @param waitForRoom wait for a free place (MQTT) instead of failing fast (HTTP)
+     * @return {@link Outcome#ACCEPTED}, or {@link Outcome#DUPLICATE} when (vehicle, frame id) was
+     *     received before; either way the sender may consider the frame delivered
+     * @throws FrameRejectedException when the municipality is unknown or the JPEG is corrupt
+     * @throws LiveBusyException without a free place and {@code waitForRoom} false, or when stopped
+     * @throws DataAccessException or {@link org.springframework.transaction.TransactionException} when the
+     *     inbox cannot be written: the frame is not accepted
+     */
+    public Accepted accept(FrameMessage m, boolean waitForRoom) throws InterruptedException {
+        metrics.received(m.transport());
+        try {
+            municipalities.require(m.municipality());
+        } catch (ApiException e) {
+            throw reject(m.transport(), new FrameRejectedException(RejectReason.UNKNOWN_MUNICIPALITY,
+                    "no municipality with code " + m.municipality()));
+        }
+        if (!running) {
+            throw new LiveBusyException("live ingest is not running");
+        }
+        // A repeat (a vehicle retrying after a lost acknowledgement) needs no room: answer it at once.
+        if (inbox.contains(m.vehicle(), m.frameId())) {
+            metrics.duplicate(m.transport());
+            return new Accepted(Outcome.DUPLICATE, null);
+        }
+        if (!permits.tryAcquire()) {
+            metrics.throttled(m.transport());
+            if (!waitForRoom) {
+                throw new LiveBusyException("the live frame queue is full (" + props.queueCapacity() + " frames)");
+            }
+            while (!permits.tryAcquire(1, TimeUnit.SECONDS)) {
+                if (!running) {
+                    throw new LiveBusyException("live ingest stopped");
+                }
+            }
+        }
+        boolean handedOver = false;
+        Frame frame = null;
+        try {
+            long t0 = System.nanoTime();
+            try {
+                frame = JpegDecoder.decode(m.jpeg(), m.source(), 0, m.tag().time());
+            } catch (FrameRejectedException e) {
+                throw reject(m.transport(), e);
+            }
+            metrics.stage(Stage.DECODE, System.nanoTime() - t0);
+            Optional<LiveInbox.InboxFrame> stored = inbox.insert(m, props.instanceId(), props.sessionGap(), props.lease());
+            if (stored.isEmpty()) {
+                metrics.duplicate(m.transport());
+                return new Accepted(Outcome.DUPLICATE, null);
+            }
+            queue.add(new Work(stored.get(), frame));
+            handedOver = true;
+            metrics.accepted(m.transport());
+            return new Accepted(Outcome.ACCEPTED, stored.get().driveRef());
+        } finally {
+            if (!handedOver) {
+                if (frame != null) {
+                    frame.close();
+                }
+                permits.release();
+            }
+        }
+    }
+
+    /** Counts a rejection (for rejections the transports find before {@link #accept}). */
+    public FrameRejectedException reject(Transport t, FrameRejectedException e) {
+        metrics.rejected(t, e.reason());
+        return e;
+    }
+
+    /** Whether (vehicle, frame id) was received before. */
+    public boolean knows(String vehicle, String frameId) {
+        return inbox.contains(vehicle, frameId);
+    }
+
+    /** Counts a frame refused because this instance is full, before {@link #accept}. */
+    public LiveBusyException full(Transport t) {
+        metrics.received(t);
+        metrics.throttled(t);
+        return new LiveBusyException("the live frame queue is full (" + props.queueCapacity() + " frames)");
+    }
+
+    /** Counts a frame a transport received (for frames refused before {@link #accept}). */
+    public void countReceived(Transport t) {
+        metrics.received(t);
+    }
+
+    private void work() {
+        StageTimes times = new StageTimes();
+        try (Detector detector = detectors.newDetector(times)) {
+            while (running || !queue.isEmpty()) {
+                Work w = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (w == null) {
+                    continue;
+                }
+                if (!running) {
+                    // Stopping: leave the frame to the next claimant (lease released in stop()).
+                    w.frame().close();
+                    permits.release();
+                    continue;
+                }
+                try {
+                    process(detector, times, w);
+                } finally {
+                    w.frame().close();
+                    permits.release();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException | Error e) {
+            log.error("live worker {} stopped", Thread.currentThread().getName(), e);
+        }
+    }
+
+    private void process(Detector detector, StageTimes times, Work w) {
+        LiveInbox.InboxFrame in = w.inbox();
+        FrameMessage m = in.message();
+        Frame frame = w.frame();
+        try {
+            double[] before = totals(times);
+            List<Detection> found = detector.detect(frame);
+            double[] after = totals(times);
+            for (int i = 0; i < MODEL_STAGES.length; i++) {
+                metrics.stage(MODEL_STAGES[i], (long) ((after[i] - before[i]) * 1e6));
+            }
+            long t0 = System.nanoTime();
+            List<Observation> observations = new ArrayList<>();
+            for (Detection d : found) {
+                var r = locator.locate(d, m.tag(), frame.width(), frame.height(), m.source(), in.id(),
+                        Evidence.crop(frame.image(), d.box(), Evidence.DEFAULT_MARGIN_PX));
+                if (r.isKept()) {
+                    observations.add(r.observation());
+                }
+            }
+            long t1 = System.nanoTime();
+            metrics.stage(Stage.GEOREFERENCE, t1 - t0);
+            DriveInfo drive = new DriveInfo(in.driveRef(), m.vehicle(), m.tag().time(), m.tag().time(), List.of());
+            IngestResult result = tx.execute(s -> {
+                IngestResult r = store.ingest(m.municipality(), drive, observations);
+                if (!inbox.markDone(in.id(), props.instanceId(), r.observationsStored() + r.duplicatesSkipped())) {
+                    throw new LeaseLostException(in.id());
+                }
+                inbox.countDriveFrame(r.driveId(), in.driveRef());
+                return r;
+            });
+            metrics.store(System.nanoTime() - t1);
+            metrics.processed(Duration.between(m.receivedAt(), clock.instant()), result.observationsStored(),
+                    result.findingsCreated());
+        } catch (LeaseLostException e) {
+            log.info("live frame {} was taken over by another instance; its result is discarded", in.id());
+        } catch (RuntimeException e) {
+            log.warn("live frame {} ({} / {}) failed: {}", in.id(), m.vehicle(), m.frameId(), e.toString());
+            try {
+                if (inbox.markAttemptFailed(in.id(), props.instanceId(), e.toString(), props.maxAttempts(),
+                        props.recoveryInterval())) {
+                    metrics.rejected(m.transport(), RejectReason.PROCESSING_FAILED);
+                }
+            } catch (DataAccessException db) {
+                log.warn("could not record the failure of live frame {} (its lease will run out): {}", in.id(), db.toString());
+            }
+        }
+    }
+
+    private static double[] totals(StageTimes times) {
+        double[] t = new double[MODEL_STAGES.length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = times.totalMillis(MODEL_STAGES[i]);
+        }
+        return t;
+    }
+
+    /** Takes over frames whose owner's lease ran out, while this instance has room. */
+    private void recover() {
+        try {
+            while (running && permits.tryAcquire()) {
+                Optional<LiveInbox.InboxFrame> claimed;
+                try {
+                    claimed = inbox.claimExpired(props.instanceId(), props.lease());
+                } catch (RuntimeException e) {
+                    permits.release();
+                    throw e;
+                }
+                if (claimed.isEmpty()) {
+                    permits.release();
+                    return;
+                }
+                LiveInbox.InboxFrame c = claimed.get();
+                FrameMessage m = c.message();
+                try {
+                    Frame frame = JpegDecoder.decode(m.jpeg(), m.source(), 0, m.tag().time());
+                    queue.add(new Work(c, frame));
+                    log.info("took over live frame {} ({} / {})", c.id(), m.vehicle(), m.frameId());
+                } catch (RuntimeException e) {
+                    permits.release();
+                    inbox.markAttemptFailed(c.id(), props.instanceId(), e.toString(), 1, Duration.ZERO);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("live frame recovery failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (int i = 0; i < props.workers(); i++) {
+            Thread t = new Thread(this::work, "vejsyn-live-worker-" + i);
+            t.setDaemon(true);
+            workers.add(t);
+            t.start();
+        }
+        recovery = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vejsyn-live-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        long ms = props.recoveryInterval().toMillis();
+        recovery.scheduleWithFixedDelay(this::recover, ms, ms, TimeUnit.MILLISECONDS);
+        log.info("live ingest running: {} workers, queue capacity {}, instance {}", props.workers(),
+                props.queueCapacity(), props.instanceId());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        recovery.shutdownNow();
+        for (Thread t : workers) {
+            try {
+                t.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.clear();
+        for (Work w; (w = queue.poll()) != null; ) {
+            w.frame().close();
+            permits.release();
+        }
+        try {
+            int n = inbox.release(props.instanceId());
+            if (n > 0) {
+                log.info("released {} unprocessed live frames to other instances", n);
+            }
+        } catch (RuntimeException e) {
+            log.warn("could not release live frames (their leases will run out): {}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    @Override
+    public int getPhase() {
+        return 0;
+    }
+
+    /** Another instance owns the frame now. */
+    private static final class LeaseLostException extends RuntimeException {
+        LeaseLostException(long id) {
+            super("lease lost on live frame " + id, null, false, false);
+        }
+    }
+}

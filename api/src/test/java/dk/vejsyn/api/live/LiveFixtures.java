@@ -1,0 +1,116 @@
+package dk.vejsyn.api.live;
+
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
+import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
+import dk.vejsyn.inference.frame.FrameSource;
+import dk.vejsyn.inference.frame.GeoFrame;
+import dk.vejsyn.inference.frame.GeoTag;
+import dk.vejsyn.inference.frame.ImageFolderSource;
+import dk.vejsyn.inference.frame.SourceOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+
+/** Frames of the bundled sample drive, an MQTT test client, and waiting. */
+final class LiveFixtures {
+    static final String MQTT_URL = Optional.ofNullable(System.getenv("VEJSYN_TEST_MQTT_URL"))
+            .filter(s -> !s.isBlank()).orElse("tcp://127.0.0.1:1883");
+    static final Path IMAGES = Path.of(System.getProperty("vejsyn.repo.root", ".."))
+            .resolve("sample-images/odense-drive/images");
+
+    /** One image of the sample drive: its JPEG bytes and the geotag its EXIF (plus movement) gives. */
+    record SampleFrame(String name, byte[] jpeg, GeoTag tag) {
+        String frameId() {
+            return name.replace(".jpg", "");
+        }
+
+        Map<String, String> fields() {
+            Map<String, String> f = new LinkedHashMap<>();
+            f.put(FrameFields.FRAME_ID, frameId());
+            f.put(FrameFields.LAT, Double.toString(tag.lat()));
+            f.put(FrameFields.LON, Double.toString(tag.lon()));
+            f.put(FrameFields.TIME, tag.time().toString());
+            if (tag.hasHeading()) {
+                f.put(FrameFields.HEADING, Double.toString(tag.headingDeg()));
+            }
+            if (!Double.isNaN(tag.speedMps())) {
+                f.put(FrameFields.SPEED, Double.toString(tag.speedMps()));
+            }
+            return f;
+        }
+    }
+
+    private static List<SampleFrame> all;
+
+    private LiveFixtures() {}
+
+    /** All images of the sample drive in time order (read once). */
+    static synchronized List<SampleFrame> sampleDrive() {
+        if (all == null) {
+            List<SampleFrame> out = new ArrayList<>();
+            try (FrameSource src = new ImageFolderSource(IMAGES, SourceOptions.defaults())) {
+                for (Optional<GeoFrame> f; (f = src.next()).isPresent(); ) {
+                    try (GeoFrame gf = f.get()) {
+                        Path file = Path.of(gf.frame().source());
+                        out.add(new SampleFrame(file.getFileName().toString(), Files.readAllBytes(file), gf.tag()));
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            all = List.copyOf(out);
+        }
+        return all;
+    }
+
+    /** The sample-drive images with these numbers ({@code drive-0006.jpg} is 6). */
+    static List<SampleFrame> frames(int... numbers) {
+        List<SampleFrame> out = new ArrayList<>();
+        for (int n : numbers) {
+            String name = String.format("drive-%04d.jpg", n);
+            out.add(sampleDrive().stream().filter(f -> f.name().equals(name)).findFirst().orElseThrow());
+        }
+        return out;
+    }
+
+    static String uniqueId(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static Mqtt5BlockingClient mqttClient(String id) {
+        URI uri = URI.create(MQTT_URL);
+        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost(uri.getHost())
+                .serverPort(uri.getPort() > 0 ? uri.getPort() : 1883).buildBlocking();
+        c.connect();
+        return c;
+    }
+
+    static void publish(Mqtt5BlockingClient c, String topic, byte[] payload, Map<String, String> props) {
+        Mqtt5UserPropertiesBuilder b = Mqtt5UserProperties.builder();
+        props.forEach(b::add);
+        c.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).userProperties(b.build()).send();
+    }
+
+    static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+}
