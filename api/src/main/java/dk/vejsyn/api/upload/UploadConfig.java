@@ -1,0 +1,32 @@
+package dk.vejsyn.api.upload;
+
+import dk.vejsyn.api.config.JobProperties;
+import jakarta.servlet.MultipartConfigElement;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Multipart handling for uploads, from {@link JobProperties}: parts stream to a folder inside
+ * the spool (threshold 0: nothing is held in memory, and moving a part into its job's folder is a
+ * rename on the same file system), with the configured size limit. Replaces Spring Boot's own
+ * {@code spring.servlet.multipart.*} configuration.
+ */
+@Configuration(proxyBeanMethods = false)
+class UploadConfig {
+
+    @Bean
+    MultipartConfigElement multipartConfigElement(JobProperties props) {
+        Path incoming = props.spoolDir().resolve("incoming").toAbsolutePath().normalize();
+        try {
+            Files.createDirectories(incoming);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the upload spool " + incoming, e);
+        }
+        long max = props.maxUploadSize().toBytes();
+        return new MultipartConfigElement(incoming.toString(), max, max, 0);
+    }
+}
