@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -28,5 +30,15 @@ class UploadConfig {
         }
         long max = props.maxUploadSize().toBytes();
         return new MultipartConfigElement(incoming.toString(), max, max, 0);
+    }
+
+    /**
+     * Tomcat answers {@code Expect: 100-continue} as soon as the headers are read by default;
+     * then a client starts sending a body that {@link UploadSizeFilter} is about to refuse.
+     * Answering only when the application reads the body lets the 413 go out first.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> continueWhenTheBodyIsRead() {
+        return factory -> factory.addConnectorCustomizers(c -> c.setProperty("continueResponseTiming", "onRead"));
     }
 }

@@ -91,6 +91,31 @@ final class UploadClient {
         return send(req);
     }
 
+    /**
+     * Announces a body of {@code length} bytes with {@code Expect: 100-continue}, as curl does for
+     * large uploads, and reads the answer without sending the body. (The JDK client's own
+     * expect-continue handling waits forever on a final answer that closes the connection.)
+     */
+    Answer announceUpload(long length) {
+        URI uri = URI.create(base);
+        try (java.net.Socket s = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            s.setSoTimeout(30_000);
+            s.getOutputStream().write(("POST /api/v1/drives HTTP/1.1\r\nHost: localhost\r\n"
+                    + "Content-Type: multipart/form-data; boundary=x\r\nContent-Length: " + length
+                    + "\r\nExpect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int status = Integer.parseInt(response.substring(9, 12));
+            String body = response.substring(response.indexOf("\r\n\r\n") + 4);
+            if (response.toLowerCase().contains("transfer-encoding: chunked")) {
+                body = body.substring(body.indexOf("\r\n") + 2, body.lastIndexOf("}") + 1);
+            }
+            return new Answer(status, null, JSON.readTree(body));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
