@@ -6,6 +6,7 @@ import dk.vejsyn.inference.frame.GeoFrame;
 import dk.vejsyn.inference.frame.SourceStats;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 
 /**
  * The frame source of an upload job: the uploaded footage, minus the frames an earlier attempt
@@ -20,9 +21,9 @@ import java.util.OptionalLong;
  *       it is rewritten from the spool path ({@code /spool/<job>/drive.mp4}) to the uploaded file
  *       name ({@code drive.mp4}), so uploading the same drive again under the same drive ref is
  *       recognised by the store and adds nothing twice.</li>
- *   <li><b>Stop.</b> When the job's thread is interrupted (JobRunr stops the server), the next
+ *   <li><b>Stop.</b> When the service stops (or the job's thread is interrupted), the next
  *       frame request throws {@link JobInterruptedException}: the pipeline aborts instead of
- *       draining the rest of the video.</li>
+ *       draining the rest of the video, and frames in flight are not committed.</li>
  * </ul>
  */
 final class ResumingSource implements FrameSource {
@@ -30,21 +31,25 @@ final class ResumingSource implements FrameSource {
     private final long committedFrame;
     private final String spoolPrefix;
     private final ChunkingStoreSink sink;
+    private final BooleanSupplier stopRequested;
 
     /**
      * @param spoolPrefix path prefix (with trailing separator) removed from frame names
+     * @param stopRequested whether the service is stopping
      */
-    ResumingSource(FrameSource delegate, long committedFrame, String spoolPrefix, ChunkingStoreSink sink) {
+    ResumingSource(FrameSource delegate, long committedFrame, String spoolPrefix, ChunkingStoreSink sink,
+            BooleanSupplier stopRequested) {
         this.delegate = delegate;
         this.committedFrame = committedFrame;
         this.spoolPrefix = spoolPrefix;
         this.sink = sink;
+        this.stopRequested = stopRequested;
     }
 
     @Override
     public Optional<GeoFrame> next() {
         while (true) {
-            if (Thread.currentThread().isInterrupted()) {
+            if (stopRequested.getAsBoolean() || Thread.currentThread().isInterrupted()) {
                 throw new JobInterruptedException();
             }
             Optional<GeoFrame> next = delegate.next();

@@ -38,9 +38,11 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
     private final FindingStore store;
     private final TransactionTemplate tx;
     private final JobProperties props;
+    private final RunningJobs running;
 
     UploadJobHandler(UploadJobRepository jobs, UploadSpool spool, FindingStore store, TransactionTemplate tx,
-            JobProperties props) {
+            JobProperties props, RunningJobs running) {
+        this.running = running;
         this.jobs = jobs;
         this.spool = spool;
         this.store = store;
@@ -49,13 +51,16 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
     }
 
     @Override
-    @Job(name = "Process upload", retries = 3)
+    @Job(name = "Process upload", retries = 5)
     public void run(ProcessUpload request) {
         UUID id = request.getUploadId();
         UploadJob job = jobs.find(id).orElse(null);
         if (job == null || job.state().terminal()) {
             log.info("upload job {} is {}; nothing to do", id, job == null ? "gone" : job.state());
             return;
+        }
+        if (!running.enter()) {
+            throw new ResumingSource.JobInterruptedException(); // the service is stopping: run it later
         }
         jobs.markRunning(id);
         try {
@@ -68,14 +73,19 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
             spool.delete(job.spoolDir());
         } catch (ResumingSource.JobInterruptedException e) {
             // The pool refuses connections to an interrupted thread: record the stop, then re-interrupt.
-            Thread.interrupted();
-            jobs.markQueued(id, "stopped with the service; resumes after frame " + jobs.find(id).map(UploadJob::committedFrame).orElse(-1L));
-            Thread.currentThread().interrupt();
-            throw e;
+            boolean interrupted = Thread.interrupted();
+            jobs.markQueued(id, "stopped with the service; resumes after frame "
+                    + jobs.find(id).map(UploadJob::committedFrame).orElse(-1L));
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            throw e; // its InterruptedException cause tells JobRunr to schedule the job again
         } catch (RuntimeException | Error e) {
             log.warn("upload job {} attempt failed", id, e);
             jobs.markQueued(id, "attempt " + (job.attempts() + 1) + " failed (" + e + "); retried unless attempts are used up");
             throw e;
+        } finally {
+            running.exit();
         }
     }
 
@@ -87,7 +97,7 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
                 props.chunkInterval());
         try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(ModelSpec.load(ModelSpec.defaultMetadataFile()));
                 FrameSource source = new ResumingSource(spool.open(job), job.committedFrame(),
-                        job.spoolDir().toString() + java.io.File.separator, sink)) {
+                        job.spoolDir().toString() + java.io.File.separator, sink, running::stopRequested)) {
             return new BatchPipeline(model, new ObservationLocator(camera, props.maxRangeM()), settings)
                     .run(source, sink, n -> { });
         }
