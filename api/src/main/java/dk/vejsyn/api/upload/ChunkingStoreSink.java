@@ -9,15 +9,11 @@ import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.geo.Observation;
 import dk.vejsyn.inference.pipeline.ObservationSink;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -46,13 +42,11 @@ final class ChunkingStoreSink implements ObservationSink {
     private final int chunkFrames;
     private final long chunkIntervalNanos;
 
-    private final Deque<Long> inFlight = new ArrayDeque<>();
-    private final Set<Long> done = new HashSet<>();
+    private final FrameWatermark watermark;
     private final Map<Long, List<Observation>> pending = new HashMap<>();
     private final List<GeoTag> frames = new ArrayList<>();
     private int processedSinceCommit;
     private long lastCommit = System.nanoTime();
-    private long watermark;
     private RedriveResult redrive;
 
     ChunkingStoreSink(FindingStore store, UploadJobRepository jobs, TransactionTemplate tx, UploadJob job,
@@ -64,7 +58,7 @@ final class ChunkingStoreSink implements ObservationSink {
         this.camera = camera;
         this.chunkFrames = chunkFrames;
         this.chunkIntervalNanos = chunkInterval.toNanos();
-        this.watermark = job.committedFrame();
+        this.watermark = new FrameWatermark(job.committedFrame());
     }
 
     /** A frame an earlier attempt committed: only its position is kept, for the drive's track. */
@@ -74,7 +68,7 @@ final class ChunkingStoreSink implements ObservationSink {
 
     /** A frame was handed to the detectors (decoding thread, in index order). */
     synchronized void dispatched(long frameIndex) {
-        inFlight.addLast(frameIndex);
+        watermark.dispatched(frameIndex);
     }
 
     @Override
@@ -84,7 +78,7 @@ final class ChunkingStoreSink implements ObservationSink {
 
     @Override
     public synchronized void frameProcessed(GeoTag vehicle, String source, long frameIndex) {
-        done.add(frameIndex);
+        watermark.processed(frameIndex);
         frames.add(vehicle);
         processedSinceCommit++;
         if (processedSinceCommit >= chunkFrames || System.nanoTime() - lastCommit >= chunkIntervalNanos) {
@@ -94,38 +88,32 @@ final class ChunkingStoreSink implements ObservationSink {
 
     /** Stores the observations of every frame up to the watermark, with the watermark. */
     private void commit() {
+        List<Long> passed = watermark.advance();
+        processedSinceCommit = watermark.waiting();
+        lastCommit = System.nanoTime();
+        if (passed.isEmpty()) {
+            return;
+        }
         List<Observation> batch = new ArrayList<>();
-        long mark = watermark;
-        int count = 0;
-        while (!inFlight.isEmpty() && done.contains(inFlight.peekFirst())) {
-            long index = inFlight.removeFirst();
-            done.remove(index);
+        for (long index : passed) {
             List<Observation> os = pending.remove(index);
             if (os != null) {
                 batch.addAll(os);
             }
-            mark = index;
-            count++;
         }
-        processedSinceCommit = done.size();
-        lastCommit = System.nanoTime();
-        if (count == 0) {
-            return;
-        }
-        long committed = mark;
-        int frameCount = count;
+        long committed = watermark.mark();
+        // Observations and the watermark in one transaction: a restart never skips an unstored frame.
         tx.executeWithoutResult(status -> {
             IngestResult r = store.ingest(job.municipalityCode(), DriveInfo.of(job.driveRef(), job.vehicle()), batch);
-            jobs.commitChunk(job.id(), committed, frameCount, r);
+            jobs.commitChunk(job.id(), committed, passed.size(), r);
         });
-        watermark = committed;
     }
 
     @Override
     public synchronized void complete() {
         commit();
-        if (!inFlight.isEmpty()) {
-            throw new IllegalStateException("frames dispatched but never processed: " + inFlight);
+        if (watermark.pending() > 0) {
+            throw new IllegalStateException(watermark.pending() + " frames dispatched but never processed");
         }
         frames.sort(Comparator.comparing(GeoTag::time));
         // The whole drive's time span and track; then "not seen" evidence, once per drive.
@@ -138,8 +126,4 @@ final class ChunkingStoreSink implements ObservationSink {
         return redrive;
     }
 
-    /** The highest committed frame index. */
-    synchronized long watermark() {
-        return watermark;
-    }
 }
