@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.core.Ordered;
 import org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
@@ -30,6 +33,14 @@ class UploadConfig {
         }
         long max = props.maxUploadSize().toBytes();
         return new MultipartConfigElement(incoming.toString(), max, max, 0);
+    }
+
+    @Bean
+    FilterRegistrationBean<UploadSizeFilter> uploadSizeFilter(JobProperties props, ObjectMapper json) {
+        FilterRegistrationBean<UploadSizeFilter> r = new FilterRegistrationBean<>(new UploadSizeFilter(props, json));
+        r.addUrlPatterns("/api/v1/drives");
+        r.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+        return r;
     }
 
     /**

@@ -26,8 +26,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  *
  * <p>Outcomes: bad footage found only while decoding (a corrupt image inside the zip) fails the
  * job for good with the input's message; a retry could not help, so JobRunr is not asked to.
- * Any other exception is rethrown for JobRunr's retries with back-off. A stop of the service
- * interrupts the job; JobRunr schedules it again and it resumes on the next server.
+ * Any other exception is rethrown for JobRunr's retries with back-off (5; a stop of the service
+ * counts as one). When the service stops, {@link RunningJobs} asks the job to stop at its next
+ * frame; it throws with an {@link InterruptedException} cause, which JobRunr takes as "stopped
+ * with the server" and schedules again; the next attempt resumes after the committed frame.
  */
 @Component
 public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {

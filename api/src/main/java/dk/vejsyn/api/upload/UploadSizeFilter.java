@@ -11,7 +11,6 @@ import java.io.IOException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -19,9 +18,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code vejsyn.jobs.max-upload-size} before a byte of its body is read. Answering early is what
  * lets a client that sent {@code Expect: 100-continue} (curl does for large bodies) skip sending
  * gigabytes, and lets any client read the 413 instead of a connection reset. Uploads without a
- * length (chunked) are limited by the multipart limits while they stream in.
+ * length (chunked) are limited by the multipart limits while they stream in. Registered by
+ * {@link UploadConfig} (not a component, so that web test slices without uploads do without it).
  */
-@Component
 class UploadSizeFilter extends OncePerRequestFilter {
     private final long maxBytes;
     private final ObjectMapper json;
