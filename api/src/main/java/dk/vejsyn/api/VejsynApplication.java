@@ -1,5 +1,6 @@
 package dk.vejsyn.api;
 
+import java.util.Map;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -9,9 +10,16 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class VejsynApplication {
 
+    /** Whether this process runs upload jobs (JobRunr's background job server). */
+    public static final String JOB_SERVER_PROPERTY = "jobrunr.background-job-server.enabled";
+
     public static void main(String[] args) {
         // DJL must never probe the network: set before any DJL class can load (STACK.md trap 1).
         System.setProperty("ai.djl.offline", "true");
-        SpringApplication.run(VejsynApplication.class, args);
+        SpringApplication app = new SpringApplication(VejsynApplication.class);
+        // Started as the service (java -jar): process upload jobs. A default property, so an
+        // explicit jobrunr.background-job-server.enabled=false still wins.
+        app.setDefaultProperties(Map.of(JOB_SERVER_PROPERTY, "true"));
+        app.run(args);
     }
 }

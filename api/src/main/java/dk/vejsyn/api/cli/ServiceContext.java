@@ -12,7 +12,7 @@ final class ServiceContext {
     private ServiceContext() {}
 
     /**
-     * @param web whether to start the HTTP server
+     * @param web whether to start the HTTP server; the service (with HTTP) also runs upload jobs
      * @param quiet whether to keep Spring's start-up logging out of a CLI command's output
      */
     static ConfigurableApplicationContext start(boolean web, boolean quiet, String jdbcUrl, Integer port) {
@@ -28,6 +28,9 @@ final class ServiceContext {
             // One-shot commands (detect --db) must not consume live frames.
             args.add("--vejsyn.live.enabled=false");
         }
+        // Upload jobs run in the service only: a one-shot CLI command (detect --db) must not pick
+        // up queued jobs, nor leave them half-done when it exits.
+        args.add("--" + VejsynApplication.JOB_SERVER_PROPERTY + "=" + web);
         if (quiet) {
             args.add("--spring.main.banner-mode=off");
             args.add("--logging.level.root=warn");

@@ -17,6 +17,7 @@ import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.multipart.MaxUploadSizeExceededException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every error leaves the API as an RFC 7807 problem with a stable {@code type} URI. */
@@ -59,6 +60,10 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
             p.setType(ApiException.type(slugFor(ex, statusCode)));
             if (ex instanceof HttpMessageNotReadableException) {
                 p.setDetail("request body is not valid JSON of the expected shape");
+            } else if (ex instanceof MaxUploadSizeExceededException m) {
+                p.setTitle("Upload too large");
+                p.setDetail("the upload is larger than the size limit (vejsyn.jobs.max-upload-size"
+                        + (m.getMaxUploadSize() >= 0 ? ", " + m.getMaxUploadSize() + " bytes" : "") + ")");
             } else if (ex instanceof MethodArgumentNotValidException m) {
                 p.setDetail(m.getBindingResult().getFieldErrors().stream()
                         .map(f -> f.getField() + " " + f.getDefaultMessage()).sorted()
@@ -74,6 +79,9 @@ class ProblemHandler extends ResponseEntityExceptionHandler {
         }
         if (ex instanceof MethodArgumentNotValidException || ex instanceof HandlerMethodValidationException) {
             return "validation-failed";
+        }
+        if (ex instanceof MaxUploadSizeExceededException) {
+            return "upload-too-large";
         }
         if (ex instanceof NoResourceFoundException) {
             return "not-found";
