@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -76,7 +77,8 @@ public class LiveInbox {
         Timestamp t = Timestamp.from(f.tag().time());
         double gapS = gap.toMillis() / 1000.0;
         Optional<String> ref = jdbc.sql("""
-                UPDATE live_session SET started_at = LEAST(started_at, :t), last_frame_at = GREATEST(last_frame_at, :t)
+                UPDATE live_session SET started_at = LEAST(started_at, :t), last_frame_at = GREATEST(last_frame_at, :t),
+                    last_received_at = now(), passed_at = NULL
                 WHERE id = (SELECT id FROM live_session
                             WHERE vehicle = :v AND municipality_code = :m
                               AND :t BETWEEN started_at - make_interval(secs => :gap) AND last_frame_at + make_interval(secs => :gap)
@@ -93,6 +95,41 @@ public class LiveInbox {
                 VALUES (?, ?, ?, ?, ?) ON CONFLICT (drive_ref) DO NOTHING""")
                 .params(f.municipality(), f.vehicle(), newRef, t, t).update();
         return newRef;
+    }
+
+    /** A stream session whose re-drive evidence is due. */
+    public record SessionToPass(long id, String municipality, String driveRef) {}
+
+    /**
+     * Sessions that received no frame for {@code quiet}, have no frame waiting, and whose pass was
+     * not recorded since their last frame; locked until the caller's transaction ends (other
+     * instances skip them). Call in a transaction.
+     */
+    public List<SessionToPass> sessionsToPass(Duration quiet, int limit) {
+        return jdbc.sql("""
+                SELECT s.id, s.municipality_code, s.drive_ref FROM live_session s
+                WHERE s.passed_at IS NULL AND s.last_received_at < now() - make_interval(secs => :quiet)
+                  AND NOT EXISTS (SELECT 1 FROM live_frame f WHERE f.drive_ref = s.drive_ref AND f.state = 'queued')
+                ORDER BY s.last_received_at LIMIT :limit
+                FOR UPDATE OF s SKIP LOCKED""")
+                .param("quiet", quiet.toMillis() / 1000.0).param("limit", limit)
+                .query((rs, n) -> new SessionToPass(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+    }
+
+    /** The positions of a session's processed frames, in capture order. */
+    public List<GeoTag> processedFrames(String driveRef) {
+        return jdbc.sql("""
+                SELECT lat, lon, heading, speed, accuracy, captured_at FROM live_frame
+                WHERE drive_ref = ? AND state = 'done' ORDER BY captured_at, id""")
+                .param(driveRef)
+                .query((rs, n) -> new GeoTag(rs.getDouble("lat"), rs.getDouble("lon"), nan(rs, "heading"),
+                        nan(rs, "speed"), rs.getTimestamp("captured_at").toInstant(), nan(rs, "accuracy"), Double.NaN))
+                .list();
+    }
+
+    /** Records that the session's pass was evaluated; call in the transaction that evaluated it. */
+    public void markPassed(long sessionId) {
+        jdbc.sql("UPDATE live_session SET passed_at = now() WHERE id = ?").param(sessionId).update();
     }
 
     /** {@code live:{vehicle}:{session start, ISO-8601 UTC to the second}}. */

@@ -4,11 +4,13 @@ import dk.vejsyn.api.drive.DriveInfo;
 import dk.vejsyn.api.error.ApiException;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.finding.IngestResult;
+import dk.vejsyn.api.finding.RedriveResult;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.inference.detect.Detection;
 import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.frame.Frame;
+import dk.vejsyn.inference.frame.GeoTag;
 import dk.vejsyn.inference.geo.Observation;
 import dk.vejsyn.inference.geo.ObservationLocator;
 import dk.vejsyn.inference.pipeline.Evidence;
@@ -318,6 +320,28 @@ public final class LiveIngest implements SmartLifecycle {
         }
     }
 
+    /**
+     * Records re-drive evidence for sessions that have ended (quiet for the session gap, nothing
+     * waiting): findings their camera had in view but did not detect get "not seen", exactly as
+     * for an uploaded drive, so live vehicles also move repaired potholes towards
+     * possibly_repaired.
+     */
+    private void recordEndedSessions() {
+        try {
+            tx.executeWithoutResult(status -> {
+                for (LiveInbox.SessionToPass s : inbox.sessionsToPass(props.sessionGap(), 10)) {
+                    List<GeoTag> frames = inbox.processedFrames(s.driveRef());
+                    RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames, locator.camera());
+                    inbox.markPassed(s.id());
+                    log.info("live session {} ended: {} frames, {} findings in view, {} not seen", s.driveRef(),
+                            frames.size(), r.inView().size(), r.notSeen().size());
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("recording ended live sessions failed (retried): {}", e.toString());
+        }
+    }
+
     @Override
     public synchronized void start() {
         if (running) {
@@ -337,6 +361,7 @@ public final class LiveIngest implements SmartLifecycle {
         });
         long ms = props.recoveryInterval().toMillis();
         recovery.scheduleWithFixedDelay(this::recover, ms, ms, TimeUnit.MILLISECONDS);
+        recovery.scheduleWithFixedDelay(this::recordEndedSessions, ms, ms, TimeUnit.MILLISECONDS);
         log.info("live ingest running: {} workers, queue capacity {}, instance {}", props.workers(),
                 props.queueCapacity(), props.instanceId());
     }
