@@ -134,7 +134,9 @@ class VehicleFrameHttpTest extends PostgisIntegrationTest {
                 .contains("vejsyn_live_frames_processed_total 2.0")
                 .contains("vejsyn_live_queue_depth")
                 .contains("vejsyn_live_latency_seconds_bucket")
-                .contains("vejsyn_live_stage_seconds_count{stage=\"decode\"}");
+                .contains("vejsyn_live_stage_seconds_count{stage=\"decode\"}")
+                // Upload jobs by state, from JobRunr's own metrics.
+                .contains("jobrunr_jobs_by_state");
     }
 
     private int done() {
