@@ -76,6 +76,9 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println("GeoJSON:   " + api + "/findings/export.geojson");
             System.out.println("OGC API:   " + api + "/ogc   (add in QGIS as an OGC API – Features layer)");
             System.out.println("OpenAPI:   " + base + "/swagger-ui.html");
+            System.out.println("Uploads:   POST " + base + "/api/v1/drives   (video + track, or a zip of geotagged JPEGs)");
+            System.out.println("Live:      bin/vejsyn simulate-vehicle --drive " + dir + " --rate 5 --http " + base);
+            System.out.println("Metrics:   " + base + "/actuator/prometheus");
             if (exit) {
                 return 0;
             }
