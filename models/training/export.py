@@ -294,7 +294,8 @@ def update_card(meta, final, card=CARD):
     if final and any(d["mAP50"] < TARGETS.get(src, 0) for src, d in m.get("test", {}).items()):
         out.append("")
         out.append("Where a target is not met, the limiting factor is training time and data, not the "
-                   "architecture's capacity alone: the model was trained from scratch for well under two hours "
+                   "architecture's capacity alone: the model was trained from scratch for "
+                   f"{meta['training']['train_minutes'] / 60:.1f} hours "
                    "on 2 shared CPU cores (still improving when stopped), on ~1300 real training images (plus the rendered scenes). What would "
                    "lift it: resume for several more hours (`train.py --resume --budget-min ...`), pretrained "
                    "backbone weights if they become available offline, more vehicle-camera data (RDD2020/2022, "
