@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,19 +36,9 @@ final class LiveFixtures {
             return name.replace(".jpg", "");
         }
 
+        /** The wire fields the vehicle simulator would send with this frame. */
         Map<String, String> fields() {
-            Map<String, String> f = new LinkedHashMap<>();
-            f.put(FrameFields.FRAME_ID, frameId());
-            f.put(FrameFields.LAT, Double.toString(tag.lat()));
-            f.put(FrameFields.LON, Double.toString(tag.lon()));
-            f.put(FrameFields.TIME, tag.time().toString());
-            if (tag.hasHeading()) {
-                f.put(FrameFields.HEADING, Double.toString(tag.headingDeg()));
-            }
-            if (!Double.isNaN(tag.speedMps())) {
-                f.put(FrameFields.SPEED, Double.toString(tag.speedMps()));
-            }
-            return f;
+            return VehicleSimulator.fields(frameId(), tag);
         }
     }
 
