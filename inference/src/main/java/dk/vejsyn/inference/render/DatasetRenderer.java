@@ -36,10 +36,27 @@ public final class DatasetRenderer {
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 720;
 
+    /** Distractors per scene are drawn from 0 to this by default. */
+    public static final int DEFAULT_MAX_DISTRACTORS = 4;
+
     private final long seed;
+    private final int maxDistractors;
 
     public DatasetRenderer(long seed) {
+        this(seed, DEFAULT_MAX_DISTRACTORS);
+    }
+
+    /**
+     * @param maxDistractors upper bound of the distractors (patches, manhole covers, cracks, paint)
+     *     per scene; a larger value makes a hard-negative set that teaches the model what is
+     *     <em>not</em> a pothole. The default keeps the original datasets reproducible.
+     */
+    public DatasetRenderer(long seed, int maxDistractors) {
+        if (maxDistractors < 0) {
+            throw new IllegalArgumentException("maxDistractors must be >= 0: " + maxDistractors);
+        }
         this.seed = seed;
+        this.maxDistractors = maxDistractors;
     }
 
     /** One training sample: the image and its label lines. */
@@ -64,7 +81,8 @@ public final class DatasetRenderer {
         int count = counts[rnd.nextInt(counts.length)];
         double vehicleD = layout.drivingLaneCentreM() + (rnd.nextDouble() - 0.5) * 0.8;
         RoadScene scene = labellableOnly(
-                SceneGenerator.forSample(rnd.nextLong(), count * 3, layout, weather, vehicleD), cam, vehicleD, count);
+                SceneGenerator.forSample(rnd.nextLong(), count * 3, layout, weather, vehicleD, maxDistractors), cam,
+                vehicleD, count);
         return new Plan(String.format(Locale.ROOT, "vejsyn-render-s%d-%05d", seed, index), cam, scene, vehicleD);
     }
 
@@ -162,12 +180,14 @@ public final class DatasetRenderer {
         return "# vejsyn-render (procedurally rendered road scenes)\n\n"
                 + "## Origin\n\n"
                 + "- Made by the Vejsyn project's own renderer (`dk.vejsyn.inference.render`), no photographs:\n"
-                + "  `bin/vejsyn render-dataset --count " + count + " --seed " + seed + " --out DIR`.\n"
+                + "  `bin/vejsyn render-dataset --count " + count + " --seed " + seed
+                + (maxDistractors == DEFAULT_MAX_DISTRACTORS ? "" : " --distractors " + maxDistractors)
+                + " --out DIR`.\n"
                 + "  Same command, same files (deterministic per seed).\n"
                 + "- Each image is a separate random scene seen by a forward-facing vehicle camera: camera height\n"
                 + "  1.3–2.8 m, pitch 5–15°, roll ±2°, horizontal field of view 70–110°, no lens distortion; road width 5–9 m, centre and edge lines or not, pavement or grass verges; weather\n"
                 + "  sunny / overcast / wet / light rain / haze / dusk; 0–5 potholes (0.2–1.2 m, 3–24 m ahead) plus\n"
-                + "  distractors that are not labelled: cracks, patches, manhole covers, road paint.\n"
+                + "  0–" + maxDistractors + " distractors that are not labelled: cracks, patches, manhole covers, road paint.\n"
                 + "- No real person, vehicle, number plate or place is depicted.\n\n"
                 + "## Licence\n\nSame licence as the Vejsyn repository (generated data, no third-party content).\n\n"
                 + "## Labels\n\n"

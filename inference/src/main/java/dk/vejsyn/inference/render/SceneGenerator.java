@@ -48,9 +48,10 @@ public final class SceneGenerator {
     /**
      * A scene for one training image seen from road position {@code (0, vehicleD)}: up to
      * {@code count} potholes between 3 and 24 m ahead (within the labelled range, more of them
-     * near), spread over the carriageway, and some distractors.
+     * near), spread over the carriageway, and 0 to {@code maxDistractors} distractors.
      */
-    public static RoadScene forSample(long seed, int count, RoadLayout layout, Weather weather, double vehicleD) {
+    public static RoadScene forSample(long seed, int count, RoadLayout layout, Weather weather, double vehicleD,
+            int maxDistractors) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double sStart = -5;
         double sEnd = 140;
@@ -65,7 +66,8 @@ public final class SceneGenerator {
                 potholes.add(p);
             }
         }
-        List<Distractor> distractors = distractors(rnd, layout, vehicleD, potholes, 3, 40, rnd.nextInt(5));
+        List<Distractor> distractors = distractors(rnd, layout, vehicleD, potholes, 3, 40,
+                rnd.nextInt(maxDistractors + 1));
         return new RoadScene(seed, layout, weather, sStart, sEnd, potholes, distractors,
                 roadside(rnd, layout, sStart, sEnd), shadows(rnd, layout, weather, sStart, sEnd));
     }

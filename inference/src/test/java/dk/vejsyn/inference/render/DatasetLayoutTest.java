@@ -56,6 +56,35 @@ class DatasetLayoutTest {
     }
 
     @Test
+    void hardNegativeSetsCarryMoreDistractorsAndTheSamePotholes() {
+        DatasetRenderer normal = new DatasetRenderer(11);
+        DatasetRenderer hard = new DatasetRenderer(11, 10);
+        int normalDistractors = 0;
+        int hardDistractors = 0;
+        for (int i = 0; i < 100; i++) {
+            DatasetRenderer.Plan a = normal.plan(i);
+            DatasetRenderer.Plan b = hard.plan(i);
+            normalDistractors += a.scene().distractors().size();
+            hardDistractors += b.scene().distractors().size();
+            assertThat(a.scene().distractors()).hasSizeLessThanOrEqualTo(DatasetRenderer.DEFAULT_MAX_DISTRACTORS);
+            assertThat(b.scene().distractors()).hasSizeLessThanOrEqualTo(10);
+            // Distractors keep clear of potholes, so no distractor hides under a pothole label.
+            for (Distractor x : b.scene().distractors()) {
+                for (Pothole p : b.scene().potholes()) {
+                    assertThat(overlaps(x.footprint(), p.footprint())).as(x.id() + " vs " + p.id()).isFalse();
+                }
+            }
+        }
+        assertThat(hardDistractors).isGreaterThan(2 * normalDistractors);
+        assertThat(VejsynCli.run("render-dataset", "--count", "1", "--distractors", "-1", "--out", "/tmp/never"))
+                .isEqualTo(VejsynCli.EXIT_BAD_INPUT);
+    }
+
+    private static boolean overlaps(Footprint a, Footprint b) {
+        return a.sMin() < b.sMax() && b.sMin() < a.sMax() && a.dMin() < b.dMax() && b.dMin() < a.dMax();
+    }
+
+    @Test
     void splitBucketFollowsTheSharedRule() {
         // SHA-1("a") = 86f7e437..., as an integer mod 100.
         assertThat(DatasetRenderer.bucket("a")).isEqualTo(
