@@ -101,15 +101,29 @@ public class BenchCommand implements Callable<Integer> {
                 modelOnly(model, spec, tensors.subList(0, Math.min(5, tensors.size()))); // warm-up
                 double[] modelFps = new double[rounds];
                 double[] pipeFps = new double[rounds];
+                double[] modelCpu = new double[rounds];
+                double[] pipeCpu = new double[rounds];
                 RunReport last = null;
                 for (int r = 0; r < rounds; r++) {
-                    modelFps[r] = modelOnly(model, spec, tensors);
-                    last = pipeline(model, cam, v, t, everyFrame, tensors.size());
-                    pipeFps[r] = last.framesPerSecond();
-                    System.err.printf(Locale.ROOT, "round %d: model-only %.2f frames/s, pipeline %.2f frames/s (%.3f)%n",
-                            r + 1, modelFps[r], pipeFps[r], pipeFps[r] / modelFps[r]);
+                    // Alternate which side goes first, so a drift of the machine during a round
+                    // pair (another tenant, frequency) does not always favour the same side.
+                    boolean modelFirst = r % 2 == 0;
+                    for (int side = 0; side < 2; side++) {
+                        long cpu0 = processCpuNanos();
+                        if ((side == 0) == modelFirst) {
+                            modelFps[r] = modelOnly(model, spec, tensors);
+                            modelCpu[r] = (processCpuNanos() - cpu0) / 1e6 / tensors.size();
+                        } else {
+                            last = pipeline(model, cam, v, t, everyFrame, tensors.size());
+                            pipeFps[r] = last.framesPerSecond();
+                            pipeCpu[r] = (processCpuNanos() - cpu0) / 1e6 / tensors.size();
+                        }
+                    }
+                    System.err.printf(Locale.ROOT, "round %d: model-only %.2f frames/s (%.1f CPU ms/frame), "
+                                    + "pipeline %.2f frames/s (%.1f CPU ms/frame), ratio %.3f%n",
+                            r + 1, modelFps[r], modelCpu[r], pipeFps[r], pipeCpu[r], pipeFps[r] / modelFps[r]);
                 }
-                writeSection(out, THROUGHPUT, throughputTable(spec, tensors.size(), modelFps, pipeFps, last));
+                writeSection(out, THROUGHPUT, throughputTable(spec, tensors.size(), modelFps, pipeFps, modelCpu, pipeCpu, last));
             }
             if (memoryFrames > 0) {
                 writeSection(out, MEMORY, memoryRun(model, spec, cam, v, t, everyFrame));
@@ -237,22 +251,37 @@ public class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
-    private String throughputTable(ModelSpec spec, int n, double[] modelFps, double[] pipeFps, RunReport last) {
+    private String throughputTable(ModelSpec spec, int n, double[] modelFps, double[] pipeFps, double[] modelCpu,
+            double[] pipeCpu, RunReport last) {
         double m = median(modelFps);
         double p = median(pipeFps);
+        double mc = median(modelCpu);
+        double pc = median(pipeCpu);
+        double[] ratios = new double[modelFps.length];
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = pipeFps[i] / modelFps[i];
+        }
         StringBuilder sb = new StringBuilder();
         sb.append(THROUGHPUT).append("\n\n").append(machine());
         sb.append(String.format(Locale.ROOT,
                 "Model `%s` %s, input %dx%d; %d frames of the sample drive (1280x720), every frame, %d worker(s), "
-                        + "PyTorch threads %s. Command: `bin/vejsyn bench`.%n%n",
+                        + "PyTorch threads %s; %d rounds, model-only first in odd rounds, pipeline first in even ones. "
+                        + "Command: `bin/vejsyn bench --frames %d --rounds %d`.%n%n",
                 spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), n, settings().workers(),
-                System.getProperty("ai.djl.pytorch.num_threads", "default")));
-        sb.append("| round | model-only frames/s | pipeline frames/s | ratio |\n|---:|---:|---:|---:|\n");
+                System.getProperty("ai.djl.pytorch.num_threads", "default"), modelFps.length, frames, modelFps.length));
+        sb.append("| round | model-only frames/s | pipeline frames/s | ratio | model-only CPU ms/frame "
+                + "| pipeline CPU ms/frame | CPU ratio |\n|---:|---:|---:|---:|---:|---:|---:|\n");
         for (int i = 0; i < modelFps.length; i++) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.3f |%n", i + 1, modelFps[i], pipeFps[i],
-                    pipeFps[i] / modelFps[i]));
+            sb.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f | %.3f | %.1f | %.1f | %.3f |%n", i + 1, modelFps[i],
+                    pipeFps[i], ratios[i], modelCpu[i], pipeCpu[i], modelCpu[i] / pipeCpu[i]));
         }
-        sb.append(String.format(Locale.ROOT, "| **median** | **%.2f** | **%.2f** | **%.3f** |%n%n", m, p, p / m));
+        sb.append(String.format(Locale.ROOT, "| **median** | **%.2f** | **%.2f** | **%.3f** | **%.1f** | **%.1f** | **%.3f** |%n%n",
+                m, p, p / m, mc, pc, mc / pc));
+        sb.append(String.format(Locale.ROOT, "Ratio of the median throughputs %.3f; median of the per-round ratios %.3f. "
+                        + "CPU ms/frame is the process's CPU time (all threads, native ones included) per frame: on a "
+                        + "CPU-bound machine throughput follows it, and unlike wall time it hardly depends on what else "
+                        + "the machine runs, so the CPU ratio %.3f is the steadier estimate of the throughput ratio.%n%n",
+                p / m, median(ratios), mc / pc));
         int w = settings().workers();
         sb.append(String.format(Locale.ROOT, "Model-only: %.1f ms per frame on this machine (%d predictor(s) in parallel, "
                         + "so about %.0f ms per forward pass each). Target: pipeline ≥ 0.9 × model-only → %s.%n%n",
@@ -299,6 +328,14 @@ public class BenchCommand implements Callable<Integer> {
         double[] s = xs.clone();
         Arrays.sort(s);
         return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+
+    /** CPU time of this process, all threads (PyTorch's and FFmpeg's native ones included). */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        throw new IllegalStateException("this JVM does not report process CPU time");
     }
 
     static long residentKb() {

@@ -51,6 +51,7 @@ public final class BatchPipeline {
      * @param progress called with the number of frames read so far (from the decoding thread)
      */
     public RunReport run(FrameSource source, ObservationSink sink, LongConsumer progress) {
+        PipelineSettings.useOneNativeThreadPerWorker();
         long start = System.nanoTime();
         StageTimes times = new StageTimes();
         BlockingQueue<Object> queue = new ArrayBlockingQueue<>(settings.queueCapacity());

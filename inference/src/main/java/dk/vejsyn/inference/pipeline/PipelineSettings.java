@@ -31,6 +31,22 @@ public record PipelineSettings(int workers, int queueCapacity, boolean evidence,
      */
     public static final int THREADS_PER_WORKER = 1;
 
+    /**
+     * Makes OpenCV run each call on the calling thread. With one worker per core, OpenCV's own
+     * pool (which splits a single resize or colour conversion across all cores and spins while
+     * it waits) only adds hand-offs: letterbox preprocessing took 1.3 instead of 2.0–2.2 CPU ms
+     * per 720p frame with it off (docs/BENCHMARKS.md). Process-wide and idempotent; every pipeline
+     * that runs one detector per core calls it before its workers start.
+     */
+    public static void useOneNativeThreadPerWorker() {
+        if (!NATIVE_THREADS_SET.getAndSet(true)) {
+            org.bytedeco.opencv.global.opencv_core.setNumThreads(THREADS_PER_WORKER);
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean NATIVE_THREADS_SET =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     /** Workers for this machine: cores / {@link #THREADS_PER_WORKER}, at least one. */
     public static int defaultWorkers() {
         return Math.max(1, Runtime.getRuntime().availableProcessors() / THREADS_PER_WORKER);

@@ -73,6 +73,33 @@ class VideoSourceTest {
     }
 
     @Test
+    void keptFramesCarryTheRecordedPictureInBgr() {
+        // Frame i was recorded as one flat BGR colour (i*5, 128, 255-i*5): the kept frames'
+        // pixels must come back in that order, whole (every row, not only the first plane's).
+        try (VideoSource source = new VideoSource(video, drivingNorth(), SourceOptions.defaults())) {
+            for (GeoFrame f : drain(source)) {
+                try (f) {
+                    org.bytedeco.opencv.opencv_core.Mat m = f.frame().image();
+                    assertThat(m.cols()).isEqualTo(160);
+                    assertThat(m.rows()).isEqualTo(120);
+                    assertThat(m.channels()).isEqualTo(3);
+                    int i = (int) f.frame().index();
+                    int[] expected = {i * 5 % 255, 128, 255 - i * 5 % 255};
+                    try (org.bytedeco.javacpp.indexer.UByteIndexer px = m.createIndexer()) {
+                        for (int[] at : new int[][] {{5, 5}, {60, 80}, {114, 154}}) {
+                            for (int c = 0; c < 3; c++) {
+                                assertThat(px.get(at[0], at[1], c)).as("frame %d pixel %s channel %d", i,
+                                        Arrays.toString(at), c).isCloseTo(expected[c],
+                                        org.assertj.core.data.Offset.offset(12));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void skipsEverythingWhileStandingStill() {
         Track parked = new Track("parked.csv", Fixtures.straightDrive(0, 0.05, 11, 1));
         try (VideoSource source = new VideoSource(video, parked, SourceOptions.defaults())) {
