@@ -60,7 +60,10 @@ public final class DjlDetector implements Detector {
             this.model = model;
         }
 
-        /** Loads the TorchScript file named by {@code spec}; never downloads anything. */
+        /**
+         * Loads the TorchScript file named by {@code spec}; never downloads anything. Refuses a
+         * runtime whose outputs are not repeatable ({@link RepeatabilityCheck}).
+         */
         @SuppressWarnings("unchecked")
         public static DetectorModel load(ModelSpec spec) {
             Criteria<Frame, List<Detection>> criteria = Criteria.builder()
@@ -70,11 +73,19 @@ public final class DjlDetector implements Detector {
                     // The translator is per predictor; this one only satisfies model loading.
                     .optTranslator(new FrameTranslator(spec, new StageTimes()))
                     .build();
+            ZooModel<Frame, List<Detection>> model;
             try {
-                return new DetectorModel(spec, criteria.loadModel());
+                model = criteria.loadModel();
             } catch (IOException | ModelNotFoundException | MalformedModelException | ai.djl.engine.EngineException e) {
                 throw new IllegalArgumentException("cannot load model " + spec.modelFile() + ": " + e.getMessage(), e);
             }
+            try {
+                RepeatabilityCheck.require(model, spec);
+            } catch (RuntimeException e) {
+                model.close();
+                throw e;
+            }
+            return new DetectorModel(spec, model);
         }
 
         public ModelSpec spec() {
