@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
 
 /**
  * The durable inbox of live frames ({@code live_frame}) and the vehicles' stream sessions
@@ -33,8 +34,8 @@ public class LiveInbox {
     /**
      * Stores a frame for {@code owner} to process, in its vehicle's current session (a new session
      * when the vehicle's last frame is more than {@code sessionGap} away). All of a vehicle's inserts
-     * serialise on one advisory lock, so the duplicate check and the session choice are race-free
-     * across instances.
+     * serialise on one advisory lock, so the duplicate check (the unique key, answered by the
+     * insert itself) and the session choice are race-free across instances.
      *
      * @return the stored frame, or empty when (vehicle, frame id) is already in the inbox
      */
@@ -42,18 +43,16 @@ public class LiveInbox {
     public Optional<InboxFrame> insert(FrameMessage f, String owner, Duration sessionGap, Duration lease) {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('vejsyn-live-vehicle:' || ?, 0))")
                 .param(f.vehicle()).query().singleRow();
-        boolean known = jdbc.sql("SELECT EXISTS (SELECT 1 FROM live_frame WHERE vehicle = ? AND frame_id = ?)")
-                .params(f.vehicle(), f.frameId()).query(Boolean.class).single();
-        if (known) {
-            return Optional.empty();
-        }
         String driveRef = session(f, sessionGap);
         GeoTag t = f.tag();
-        long id = jdbc.sql("""
+        // The unique key answers "seen before" in the same statement: one round trip less than a
+        // separate check. The conflict is found before the JPEG is written.
+        Optional<Long> id = jdbc.sql("""
                 INSERT INTO live_frame (municipality_code, vehicle, frame_id, transport, drive_ref, lat, lon, heading,
                     speed, accuracy, captured_at, jpeg, owner, lease_until, received_at)
                 VALUES (:m, :v, :f, :tr, :ref, :lat, :lon, :heading, :speed, :acc, :t, :jpeg, :owner,
                     now() + make_interval(secs => :lease), :received)
+                ON CONFLICT (vehicle, frame_id) DO NOTHING
                 RETURNING id""")
                 .param("m", f.municipality()).param("v", f.vehicle()).param("f", f.frameId())
                 .param("tr", f.transport().label()).param("ref", driveRef)
@@ -62,11 +61,16 @@ public class LiveInbox {
                 .param("acc", nullIfNaN(t.accuracyM())).param("t", Timestamp.from(t.time()))
                 .param("jpeg", f.jpeg()).param("owner", owner).param("lease", (double) lease.toMillis() / 1000)
                 .param("received", Timestamp.from(f.receivedAt()))
-                .query(Long.class).single();
-        return Optional.of(new InboxFrame(id, f, driveRef));
+                .query(Long.class).optional();
+        if (id.isEmpty()) {
+            // A repeat must not touch the sessions: undo the widening session() did for it.
+            TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+            return Optional.empty();
+        }
+        return Optional.of(new InboxFrame(id.get(), f, driveRef));
     }
 
-    /** Whether (vehicle, frame id) is in the inbox (a hint: {@link #insert} decides under the lock). */
+    /** Whether (vehicle, frame id) is in the inbox (a hint: {@link #insert} decides). */
     public boolean contains(String vehicle, String frameId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM live_frame WHERE vehicle = ? AND frame_id = ?)")
                 .params(vehicle, frameId).query(Boolean.class).single();

@@ -136,12 +136,13 @@ public final class LiveIngest implements SmartLifecycle {
         if (!running) {
             throw new LiveBusyException("live ingest is not running");
         }
-        // A repeat (a vehicle retrying after a lost acknowledgement) needs no room: answer it at once.
-        if (inbox.contains(m.vehicle(), m.frameId())) {
-            metrics.duplicate(m.transport());
-            return new Accepted(Outcome.DUPLICATE, null);
-        }
         if (!permits.tryAcquire()) {
+            // A repeat (a vehicle retrying after a lost acknowledgement) needs no room: answer it at
+            // once. With room, the insert answers it, which saves this query on every frame.
+            if (inbox.contains(m.vehicle(), m.frameId())) {
+                metrics.duplicate(m.transport());
+                return new Accepted(Outcome.DUPLICATE, null);
+            }
             metrics.throttled(m.transport());
             if (!waitForRoom) {
                 throw new LiveBusyException("the live frame queue is full (" + props.queueCapacity() + " frames)");
