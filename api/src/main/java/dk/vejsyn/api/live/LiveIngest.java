@@ -333,6 +333,7 @@ public final class LiveIngest implements SmartLifecycle {
                 for (LiveInbox.SessionToPass s : inbox.sessionsToPass(props.sessionGap(), 10)) {
                     List<GeoTag> frames = inbox.processedFrames(s.driveRef());
                     RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames, locator.camera());
+                    inbox.drawTrack(r.driveId(), s.driveRef());
                     inbox.markPassed(s.id());
                     log.info("live session {} ended: {} frames, {} findings in view, {} not seen", s.driveRef(),
                             frames.size(), r.inView().size(), r.notSeen().size());
