@@ -188,6 +188,14 @@ public class LiveInbox {
     }
 
     /**
+     * Lets the current transaction commit without waiting for its WAL to reach disk. Only for
+     * transactions whose loss in a database crash is harmless; see the caller.
+     */
+    public void commitWithoutWaitingForDisk() {
+        jdbc.sql("SET LOCAL synchronous_commit = off").update();
+    }
+
+    /**
      * Records a failed processing attempt. Below {@code maxAttempts} the frame becomes free for
      * another attempt after {@code retryDelay}; at {@code maxAttempts} it is given up ({@code failed},
      * pixels dropped).

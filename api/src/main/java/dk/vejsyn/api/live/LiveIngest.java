@@ -257,6 +257,13 @@ public final class LiveIngest implements SmartLifecycle {
             metrics.stage(Stage.GEOREFERENCE, t1 - t0);
             DriveInfo drive = new DriveInfo(in.driveRef(), m.vehicle(), m.tag().time(), m.tag().time(), List.of());
             IngestResult result = tx.execute(s -> {
+                // Losing this commit in a database crash only leaves the frame queued with its JPEG
+                // (the inbox row committed durably before the frame was acknowledged): its lease runs
+                // out and it is processed again, and storing its observations is idempotent. Any
+                // later durable commit (the session's pass) flushes this one first, as the WAL is
+                // written in order. So it need not wait for the disk, which saves the worker the
+                // flush on every frame.
+                inbox.commitWithoutWaitingForDisk();
                 IngestResult r = store.ingest(m.municipality(), drive, observations);
                 if (!inbox.markDone(in.id(), props.instanceId(), r.observationsStored() + r.duplicatesSkipped())) {
                     throw new LeaseLostException(in.id());
