@@ -13,6 +13,7 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.interceptor.TransactionAspectSupport;
 
 /**
  * The durable inbox of live frames ({@code live_frame}) and the vehicles' stream sessions
@@ -24,6 +25,15 @@ public class LiveInbox {
     /** A frame in the inbox, as a worker needs it. */
     public record InboxFrame(long id, FrameMessage message, String driveRef) {}
 
+    /**
+     * SQL: the line through the processed frames of session {@code :ref} in capture order, or drive
+     * {@code d}'s current track while the session has fewer than two.
+     */
+    private static final String DRAWN_TRACK = """
+            COALESCE((SELECT CASE WHEN count(*) >= 2 THEN
+                            ST_MakeLine(ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326) ORDER BY f.captured_at) END
+                      FROM live_frame f WHERE f.drive_ref = :ref AND f.state = 'done'), d.track)""";
+
     private final JdbcClient jdbc;
 
     public LiveInbox(JdbcClient jdbc) {
@@ -33,8 +43,8 @@ public class LiveInbox {
     /**
      * Stores a frame for {@code owner} to process, in its vehicle's current session (a new session
      * when the vehicle's last frame is more than {@code sessionGap} away). All of a vehicle's inserts
-     * serialise on one advisory lock, so the duplicate check and the session choice are race-free
-     * across instances.
+     * serialise on one advisory lock, so the duplicate check (the unique key, answered by the
+     * insert itself) and the session choice are race-free across instances.
      *
      * @return the stored frame, or empty when (vehicle, frame id) is already in the inbox
      */
@@ -42,18 +52,16 @@ public class LiveInbox {
     public Optional<InboxFrame> insert(FrameMessage f, String owner, Duration sessionGap, Duration lease) {
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('vejsyn-live-vehicle:' || ?, 0))")
                 .param(f.vehicle()).query().singleRow();
-        boolean known = jdbc.sql("SELECT EXISTS (SELECT 1 FROM live_frame WHERE vehicle = ? AND frame_id = ?)")
-                .params(f.vehicle(), f.frameId()).query(Boolean.class).single();
-        if (known) {
-            return Optional.empty();
-        }
         String driveRef = session(f, sessionGap);
         GeoTag t = f.tag();
-        long id = jdbc.sql("""
+        // The unique key answers "seen before" in the same statement: one round trip less than a
+        // separate check. The conflict is found before the JPEG is written.
+        Optional<Long> id = jdbc.sql("""
                 INSERT INTO live_frame (municipality_code, vehicle, frame_id, transport, drive_ref, lat, lon, heading,
                     speed, accuracy, captured_at, jpeg, owner, lease_until, received_at)
                 VALUES (:m, :v, :f, :tr, :ref, :lat, :lon, :heading, :speed, :acc, :t, :jpeg, :owner,
                     now() + make_interval(secs => :lease), :received)
+                ON CONFLICT (vehicle, frame_id) DO NOTHING
                 RETURNING id""")
                 .param("m", f.municipality()).param("v", f.vehicle()).param("f", f.frameId())
                 .param("tr", f.transport().label()).param("ref", driveRef)
@@ -62,11 +70,16 @@ public class LiveInbox {
                 .param("acc", nullIfNaN(t.accuracyM())).param("t", Timestamp.from(t.time()))
                 .param("jpeg", f.jpeg()).param("owner", owner).param("lease", (double) lease.toMillis() / 1000)
                 .param("received", Timestamp.from(f.receivedAt()))
-                .query(Long.class).single();
-        return Optional.of(new InboxFrame(id, f, driveRef));
+                .query(Long.class).optional();
+        if (id.isEmpty()) {
+            // A repeat must not touch the sessions: undo the widening session() did for it.
+            TransactionAspectSupport.currentTransactionStatus().setRollbackOnly();
+            return Optional.empty();
+        }
+        return Optional.of(new InboxFrame(id.get(), f, driveRef));
     }
 
-    /** Whether (vehicle, frame id) is in the inbox (a hint: {@link #insert} decides under the lock). */
+    /** Whether (vehicle, frame id) is in the inbox (a hint: {@link #insert} decides). */
     public boolean contains(String vehicle, String frameId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM live_frame WHERE vehicle = ? AND frame_id = ?)")
                 .params(vehicle, frameId).query(Boolean.class).single();
@@ -151,18 +164,35 @@ public class LiveInbox {
     }
 
     /**
-     * Counts a processed frame on its drive; every tenth frame also redraws the drive's track from
-     * the session's processed frames in time order. Call in the worker's transaction.
+     * Counts a processed frame on its drive and now and then redraws the drive's track from the
+     * session's processed frames in time order: every 10th frame up to 1,000 frames, every 100th
+     * up to 10,000, and so on. A redraw reads every frame of the session, so redrawing every 10th
+     * frame made a long session quadratic (an hour at 10 frames/s: 3,600 points read per frame);
+     * this way a frame costs at most about 100 points read, and the track lags the session by at
+     * most a tenth. {@link #drawTrack} completes it when the session ends. Call in the worker's
+     * transaction.
      */
     public void countDriveFrame(long driveId, String driveRef) {
         jdbc.sql("""
                 UPDATE drive d SET frame_count = d.frame_count + 1,
-                    track = CASE WHEN d.frame_count % 10 <> 1 THEN d.track ELSE COALESCE(
-                        (SELECT CASE WHEN count(*) >= 2 THEN
-                                ST_MakeLine(ST_SetSRID(ST_MakePoint(f.lon, f.lat), 4326) ORDER BY f.captured_at) END
-                         FROM live_frame f WHERE f.drive_ref = :ref AND f.state = 'done'), d.track) END
-                WHERE d.id = :id""")
+                    track = CASE WHEN (d.frame_count - 1) % GREATEST(10, power(10, floor(log(d.frame_count + 1)) - 1)::int) = 0
+                        THEN {drawn} ELSE d.track END
+                WHERE d.id = :id""".replace("{drawn}", DRAWN_TRACK))
                 .param("ref", driveRef).param("id", driveId).update();
+    }
+
+    /** Draws the drive's track from all processed frames of its session (when the session ends). */
+    public void drawTrack(long driveId, String driveRef) {
+        jdbc.sql("UPDATE drive d SET track = " + DRAWN_TRACK + " WHERE d.id = :id")
+                .param("ref", driveRef).param("id", driveId).update();
+    }
+
+    /**
+     * Lets the current transaction commit without waiting for its WAL to reach disk. Only for
+     * transactions whose loss in a database crash is harmless; see the caller.
+     */
+    public void commitWithoutWaitingForDisk() {
+        jdbc.sql("SET LOCAL synchronous_commit = off").update();
     }
 
     /**

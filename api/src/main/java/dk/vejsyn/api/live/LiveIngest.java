@@ -136,12 +136,13 @@ public final class LiveIngest implements SmartLifecycle {
         if (!running) {
             throw new LiveBusyException("live ingest is not running");
         }
-        // A repeat (a vehicle retrying after a lost acknowledgement) needs no room: answer it at once.
-        if (inbox.contains(m.vehicle(), m.frameId())) {
-            metrics.duplicate(m.transport());
-            return new Accepted(Outcome.DUPLICATE, null);
-        }
         if (!permits.tryAcquire()) {
+            // A repeat (a vehicle retrying after a lost acknowledgement) needs no room: answer it at
+            // once. With room, the insert answers it, which saves this query on every frame.
+            if (inbox.contains(m.vehicle(), m.frameId())) {
+                metrics.duplicate(m.transport());
+                return new Accepted(Outcome.DUPLICATE, null);
+            }
             metrics.throttled(m.transport());
             if (!waitForRoom) {
                 throw new LiveBusyException("the live frame queue is full (" + props.queueCapacity() + " frames)");
@@ -256,6 +257,13 @@ public final class LiveIngest implements SmartLifecycle {
             metrics.stage(Stage.GEOREFERENCE, t1 - t0);
             DriveInfo drive = new DriveInfo(in.driveRef(), m.vehicle(), m.tag().time(), m.tag().time(), List.of());
             IngestResult result = tx.execute(s -> {
+                // Losing this commit in a database crash only leaves the frame queued with its JPEG
+                // (the inbox row committed durably before the frame was acknowledged): its lease runs
+                // out and it is processed again, and storing its observations is idempotent. Any
+                // later durable commit (the session's pass) flushes this one first, as the WAL is
+                // written in order. So it need not wait for the disk, which saves the worker the
+                // flush on every frame.
+                inbox.commitWithoutWaitingForDisk();
                 IngestResult r = store.ingest(m.municipality(), drive, observations);
                 if (!inbox.markDone(in.id(), props.instanceId(), r.observationsStored() + r.duplicatesSkipped())) {
                     throw new LeaseLostException(in.id());
@@ -332,6 +340,7 @@ public final class LiveIngest implements SmartLifecycle {
                 for (LiveInbox.SessionToPass s : inbox.sessionsToPass(props.sessionGap(), 10)) {
                     List<GeoTag> frames = inbox.processedFrames(s.driveRef());
                     RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames, locator.camera());
+                    inbox.drawTrack(r.driveId(), s.driveRef());
                     inbox.markPassed(s.id());
                     log.info("live session {} ended: {} frames, {} findings in view, {} not seen", s.driveRef(),
                             frames.size(), r.inView().size(), r.notSeen().size());

@@ -123,7 +123,12 @@ class VehicleFrameHttpTest extends PostgisIntegrationTest {
         detectors.open();
         await(Duration.ofSeconds(30), "the first frame processed", () -> done() == 1);
         mvc.perform(send(jpeg, second)).andExpect(status().isAccepted());
+        // With room, the insert answers the repeat (its unique key); the session is left as it was.
+        Object lastReceived = jdbc.queryForObject("SELECT last_received_at FROM live_session WHERE vehicle = ?",
+                Object.class, vehicle);
         mvc.perform(send(jpeg, fields())).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("duplicate"));
+        assertThat(jdbc.queryForObject("SELECT last_received_at FROM live_session WHERE vehicle = ?", Object.class, vehicle))
+                .isEqualTo(lastReceived);
         await(Duration.ofSeconds(30), "the second frame processed", () -> done() == 2);
 
         String metrics = mvc.perform(get("/actuator/prometheus")).andExpect(status().isOk())
