@@ -89,6 +89,14 @@ class UploadJobRepository {
                 WHERE id = ?""").params(error, id).update();
     }
 
+    /** The job engine gave up (every retry failed): failed, keeping the last attempt's error. */
+    void markGivenUp(UUID id) {
+        jdbc.sql("""
+                UPDATE upload_job SET state = 'failed', finished_at = now(), updated_at = now(),
+                    error = 'given up after ' || attempts || ' attempts; last: ' || COALESCE(error, 'no error recorded')
+                WHERE id = ? AND state NOT IN ('succeeded', 'failed')""").param(id).update();
+    }
+
     /** Back in the queue (the service stopped, or an attempt failed and JobRunr retries it). */
     void markQueued(UUID id, String note) {
         jdbc.sql("UPDATE upload_job SET state = 'queued', error = ?, updated_at = now() WHERE id = ?")

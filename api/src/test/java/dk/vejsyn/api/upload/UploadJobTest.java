@@ -38,6 +38,16 @@ class UploadJobTest extends PostgisIntegrationTest {
         client = new UploadClient(port);
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    org.jobrunr.server.BackgroundJobServer jobServer;
+
+    @Test
+    void theJobServerRetriesAndThenGivesUpThroughUploadGiveUp() {
+        assertThat(org.jobrunr.jobs.filters.JobFiltersProbe.filters(jobServer.getJobFilters()))
+                .hasAtLeastOneElementOfType(org.jobrunr.jobs.filters.RetryFilter.class)
+                .hasAtLeastOneElementOfType(UploadGiveUp.class);
+    }
+
     @Test
     void videoUploadBecomesFindingsAndTheSameDriveAgainAddsNothing() throws Exception {
         UploadClient.Answer accepted = client.post(UploadClient.sampleVideo("odense-1"));
