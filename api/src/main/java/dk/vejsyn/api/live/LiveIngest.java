@@ -357,6 +357,7 @@ public final class LiveIngest implements SmartLifecycle {
             return;
         }
         running = true;
+        dk.vejsyn.inference.pipeline.PipelineSettings.useOneNativeThreadPerWorker();
         for (int i = 0; i < props.workers(); i++) {
             Thread t = new Thread(this::work, "vejsyn-live-worker-" + i);
             t.setDaemon(true);
