@@ -3,8 +3,6 @@ package dk.vejsyn.api.live;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.inference.detect.DetectorFactory;
-import dk.vejsyn.inference.detect.DjlDetector;
-import dk.vejsyn.inference.detect.ModelSpec;
 import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.geo.ObservationLocator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,12 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnProperty(prefix = "vejsyn.live", name = "enabled", havingValue = "true", matchIfMissing = true)
 class LiveConfig {
 
-    /** The shipped model (or {@code VEJSYN_MODEL}); each worker makes its own predictor from it. */
-    @Bean(destroyMethod = "close")
-    DjlDetector.DetectorModel liveDetectorModel() {
-        return DjlDetector.DetectorModel.load(ModelSpec.load(ModelSpec.defaultMetadataFile()));
-    }
-
+    /** Detectors come from the service's one model ({@code DetectorConfig}). */
     @Bean
     LiveIngest liveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
             PlatformTransactionManager tm, DetectorFactory detectors, MeterRegistry registry) {

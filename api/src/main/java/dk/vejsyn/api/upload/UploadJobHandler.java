@@ -3,8 +3,7 @@ package dk.vejsyn.api.upload;
 import dk.vejsyn.api.config.JobProperties;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.inference.InputException;
-import dk.vejsyn.inference.detect.DjlDetector;
-import dk.vejsyn.inference.detect.ModelSpec;
+import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.geo.ObservationLocator;
@@ -16,6 +15,7 @@ import org.jobrunr.jobs.annotations.Job;
 import org.jobrunr.jobs.lambdas.JobRequestHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -41,10 +41,12 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
     private final TransactionTemplate tx;
     private final JobProperties props;
     private final RunningJobs running;
+    private final ObjectProvider<DetectorFactory> detectors;
 
     UploadJobHandler(UploadJobRepository jobs, UploadSpool spool, FindingStore store, TransactionTemplate tx,
-            JobProperties props, RunningJobs running) {
+            JobProperties props, RunningJobs running, ObjectProvider<DetectorFactory> detectors) {
         this.running = running;
+        this.detectors = detectors;
         this.jobs = jobs;
         this.spool = spool;
         this.store = store;
@@ -97,9 +99,10 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
         PipelineSettings settings = new PipelineSettings(workers, 2 * workers, true, 16);
         ChunkingStoreSink sink = new ChunkingStoreSink(store, jobs, tx, job, camera, props.chunkFrames(),
                 props.chunkInterval());
-        try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(ModelSpec.load(ModelSpec.defaultMetadataFile()));
-                FrameSource source = new ResumingSource(spool.open(job), job.committedFrame(),
-                        job.spoolDir().toString() + java.io.File.separator, sink, running::stopRequested)) {
+        // The service's one model (DetectorConfig); the pipeline makes a predictor per worker from it.
+        DetectorFactory model = detectors.getObject();
+        try (FrameSource source = new ResumingSource(spool.open(job), job.committedFrame(),
+                job.spoolDir().toString() + java.io.File.separator, sink, running::stopRequested)) {
             return new BatchPipeline(model, new ObservationLocator(camera, props.maxRangeM()), settings)
                     .run(source, sink, n -> { });
         }
