@@ -286,8 +286,9 @@ public class BenchCommand implements Callable<Integer> {
                 m, p, p / m, mc, pc, mc / pc));
         sb.append(String.format(Locale.ROOT, "Ratio of the median throughputs %.3f; median of the per-round ratios %.3f. "
                         + "CPU ms/frame is the process's CPU time (all threads, native ones included) per frame: on a "
-                        + "CPU-bound machine throughput follows it, and unlike wall time it hardly depends on what else "
-                        + "the machine runs, so the CPU ratio %.3f is the steadier estimate of the throughput ratio.%n%n",
+                        + "CPU-bound machine throughput follows it; it does not count time the process waits for the "
+                        + "CPU, but a host that slows the cores inflates it too, so it is a second view of the ratio "
+                        + "(median CPU ratio %.3f), not a noise-free one.%n%n",
                 p / m, median(ratios), mc / pc));
         int w = settings().workers();
         sb.append(String.format(Locale.ROOT, "Model-only: %.1f ms per frame on this machine (%d predictor(s) in parallel, "
