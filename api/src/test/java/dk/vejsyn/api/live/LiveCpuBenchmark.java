@@ -1,11 +1,8 @@
 package dk.vejsyn.api.live;
 
 import com.hivemq.client.mqtt.MqttClientExecutorConfig;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
-import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
 import dk.vejsyn.api.VejsynApplication;
 import dk.vejsyn.api.live.LiveFixtures.SampleFrame;
 import dk.vejsyn.inference.detect.Detection;
@@ -29,11 +26,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -176,34 +171,11 @@ class LiveCpuBenchmark {
     /** {@code count} frames of the sample drive, looping, with new frame ids, at {@code fps}. */
     private static void publish(Mqtt5AsyncClient pub, List<SampleFrame> frames, String vehicle, int count, double fps)
             throws InterruptedException {
-        long interval = (long) (1e9 / fps);
-        long next = System.nanoTime();
-        Semaphore inFlight = new Semaphore(256);
-        for (int i = 0; i < count; i++) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            next += interval;
-            SampleFrame f = frames.get(i % frames.size());
-            Mqtt5UserPropertiesBuilder b = Mqtt5UserProperties.builder();
-            Map<String, String> fields = new HashMap<>(f.fields());
-            fields.put(FrameFields.FRAME_ID, vehicle + "-" + i);
-            fields.forEach(b::add);
-            inFlight.acquire();
-            pub.publishWith().topic(PREFIX + "/461/" + vehicle + "/frames").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(f.jpeg()).userProperties(b.build()).send().whenComplete((r, e) -> inFlight.release());
-        }
-        inFlight.acquire(256);
-        inFlight.release(256);
+        LiveFixtures.publishPaced(pub, PREFIX + "/461/" + vehicle + "/frames", frames, vehicle, fps, i -> i < count);
     }
 
     private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (Exception e) {
-            return "?";
-        }
+        return LiveFixtures.loadavg();
     }
 
     /** CPU times at one moment: nanoseconds for this JVM as a whole, clock-tick milliseconds per thread name and per server pid. */

@@ -1,6 +1,7 @@
 package dk.vejsyn.api.live;
 
 import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
@@ -21,7 +22,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntPredicate;
 
 /** Frames of the bundled sample drive, an MQTT test client, and waiting. */
 final class LiveFixtures {
@@ -91,6 +95,44 @@ final class LiveFixtures {
         Mqtt5UserPropertiesBuilder b = Mqtt5UserProperties.builder();
         props.forEach(b::add);
         c.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).userProperties(b.build()).send();
+    }
+
+    /**
+     * Publishes {@code frames} in a loop at {@code fps} to {@code topic}, QoS 1, frame ids
+     * {@code idPrefix-i}, while {@code more} accepts the next index; at most 256 unacknowledged
+     * at a time, all acknowledged on return (the benchmarks' paced vehicle).
+     */
+    static void publishPaced(Mqtt5AsyncClient pub, String topic, List<SampleFrame> frames, String idPrefix, double fps,
+            IntPredicate more) throws InterruptedException {
+        long interval = (long) (1e9 / fps);
+        long next = System.nanoTime();
+        Semaphore inFlight = new Semaphore(256);
+        for (int i = 0; more.test(i); i++) {
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            }
+            next += interval;
+            SampleFrame f = frames.get(i % frames.size());
+            Mqtt5UserPropertiesBuilder b = Mqtt5UserProperties.builder();
+            Map<String, String> fields = new java.util.HashMap<>(f.fields());
+            fields.put(dk.vejsyn.api.live.FrameFields.FRAME_ID, idPrefix + "-" + i);
+            fields.forEach(b::add);
+            inFlight.acquire();
+            pub.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE)
+                    .payload(f.jpeg()).userProperties(b.build()).send().whenComplete((r, e) -> inFlight.release());
+        }
+        inFlight.acquire(256);
+        inFlight.release(256);
+    }
+
+    /** {@code /proc/loadavg}, for benchmark reports; "?" where there is none. */
+    static String loadavg() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).strip();
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {

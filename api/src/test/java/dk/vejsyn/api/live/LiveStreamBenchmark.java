@@ -5,11 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoopTranslator;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
-import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
 import dk.vejsyn.api.VejsynApplication;
 import dk.vejsyn.api.live.LiveFixtures.SampleFrame;
 import dk.vejsyn.inference.detect.DjlDetector;
@@ -30,7 +27,6 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -190,28 +186,10 @@ class LiveStreamBenchmark {
     /** Publishes frames of the sample drive, looping, at {@code fps} for {@code seconds} as vehicle {@code vehicle}. */
     private static void publish(Mqtt5AsyncClient pub, List<SampleFrame> frames, String vehicle, double fps, int seconds,
             JdbcTemplate jdbc) throws InterruptedException {
-        long interval = (long) (1e9 / fps);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
-        long next = System.nanoTime();
-        Semaphore inFlight = new Semaphore(256);
         String run = Long.toString(System.currentTimeMillis() % 1_000_000);
-        for (int i = 0; System.nanoTime() < end; i++) {
-            long wait = next - System.nanoTime();
-            if (wait > 0) {
-                TimeUnit.NANOSECONDS.sleep(wait);
-            }
-            next += interval;
-            SampleFrame f = frames.get(i % frames.size());
-            Mqtt5UserPropertiesBuilder b = Mqtt5UserProperties.builder();
-            Map<String, String> fields = new java.util.HashMap<>(f.fields());
-            fields.put(FrameFields.FRAME_ID, run + "-" + i);
-            fields.forEach(b::add);
-            inFlight.acquire();
-            pub.publishWith().topic(PREFIX + "/461/" + vehicle + "/frames").qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(f.jpeg()).userProperties(b.build()).send().whenComplete((r, e) -> inFlight.release());
-        }
-        inFlight.acquire(256);
-        inFlight.release(256);
+        LiveFixtures.publishPaced(pub, PREFIX + "/461/" + vehicle + "/frames", frames, run, fps,
+                i -> System.nanoTime() < end);
     }
 
     private static void drain(JdbcTemplate jdbc, String vehicle, int maxSeconds) throws InterruptedException {
@@ -274,11 +252,7 @@ class LiveStreamBenchmark {
     }
 
     private static String loadavg() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (Exception e) {
-            return "?";
-        }
+        return LiveFixtures.loadavg();
     }
 
     private static long rssMiB() {
