@@ -108,8 +108,10 @@ def nms(boxes, scores, iou_thr, max_keep):
     return np.array(keep, np.int64)
 
 
-def decode(output, r, left, top, img_w, img_h, conf=0.001, iou=0.5, max_det=300):
+def decode(output, r, left, top, img_w, img_h, conf=0.001, iou=0.5, max_det=300, reported=None):
     """output: numpy [4+C, N] for one image (model output without the batch dim).
+    Each anchor votes for its best class; anchors whose best class is not reported (class id >=
+    reported: look-alikes) are dropped before NMS and the max_det cap, as in the Java decoder.
     Returns (boxes xyxy in original image pixels [K,4], scores [K], classes [K])."""
     C = output.shape[0] - 4
     cls_scores = output[4:]
@@ -120,6 +122,8 @@ def decode(output, r, left, top, img_w, img_h, conf=0.001, iou=0.5, max_det=300)
         cls_id = cls_scores.argmax(0)
         score = cls_scores.max(0)
     m = score >= conf
+    if reported is not None:
+        m &= cls_id < reported
     cx, cy, w, h = output[0, m], output[1, m], output[2, m], output[3, m]
     score, cls_id = score[m], cls_id[m]
     x1 = (cx - w / 2 - left) / r; y1 = (cy - h / 2 - top) / r

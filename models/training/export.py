@@ -45,7 +45,7 @@ def build_traced(ck):
         traced = torch.jit.trace(m, torch.rand(1, 3, 640, 640), check_trace=False)
         x = torch.rand(1, 3, 512, 800)
         d = (traced(x) - m(x)).abs().max().item()
-        assert traced(x).shape == (1, 5, (64 * 100 + 32 * 50 + 16 * 25)), traced(x).shape
+        assert traced(x).shape == (1, 4 + m.nc, (64 * 100 + 32 * 50 + 16 * 25)), traced(x).shape
     return m, traced, d, flops
 
 
@@ -145,7 +145,10 @@ def export(checkpoint, sources=None, extra=(), sizes=("640x640", "800x512"), tes
                   "layout": "NCHW"},
         "output": {"layout": "[1, 4+C, N]", "box_format": "cxcywh", "box_units": "input_pixels",
                    "scores": "sigmoid", "strides": [8, 16, 32]},
-        "classes": ["pothole"],
+        # every output class row in order; only the reported ones (a prefix: potholes) become
+        # detections, the rest are look-alikes the model was taught to tell apart from potholes
+        "classes": ck.get("classes") or ["pothole"],
+        "reported_classes": ["pothole"],
         "thresholds": {"score": score_thr, "iou": 0.5, "max_detections": 100},
         "training": {
             "epochs": ck.get("epoch", 0), "epochs_planned": args.get("epochs"),

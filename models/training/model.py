@@ -161,6 +161,24 @@ class Detector(nn.Module):
         return torch.cat(outs, 2)
 
 
+def expand_classes(state, new_nc):
+    """Widen a checkpoint's class rows (the last 1x1 conv of each classification head) to new_nc.
+    Existing classes keep their weights; new ones start at zero weight and the prior bias, so the
+    network predicts exactly as before until training moves them. Returns the old class count."""
+    old_nc = None
+    for i, s in enumerate(STRIDES):
+        w, b = state[f"cls_heads.{i}.2.weight"], state[f"cls_heads.{i}.2.bias"]
+        old_nc = w.shape[0]
+        if new_nc < old_nc:
+            raise ValueError(f"checkpoint has {old_nc} classes, cannot shrink to {new_nc}")
+        if new_nc == old_nc:
+            continue
+        add = new_nc - old_nc
+        state[f"cls_heads.{i}.2.weight"] = torch.cat([w, w.new_zeros((add,) + tuple(w.shape[1:]))], 0)
+        state[f"cls_heads.{i}.2.bias"] = torch.cat([b, b.new_full((add,), math.log(5 / new_nc / (640 / s) ** 2))])
+    return old_nc
+
+
 def count_flops(model, h=640, w=640):
     """Multiply-accumulates of conv layers (x2 = FLOPs) for a 1x3xhxw input."""
     macs = [0]

@@ -4,8 +4,10 @@
 #   OUT              road scenes (bin/vejsyn render-dataset, seed 7, 1500 scenes), of which the
 #                    first 450 train, 120 val and 120 test images of its fixed splits are used
 #                    (a subset keeps epochs short on 2 cores);
-#   OUT-distractors  hard negatives (seed 11, 600 scenes with up to 10 unlabelled patches,
-#                    manhole covers, cracks and road paint each): first 400 train, 60 val, 60 test.
+#   OUT-distractors  look-alikes (seed 11, 600 scenes with up to 10 patches, manhole covers, cracks
+#                    and road paint each): first 400 train, 60 val, 60 test.
+# Look-alikes are labelled as their own classes (1 crack, 2 patch, 3 manhole_cover, 4 road_paint;
+# class 0 pothole), as the shipped 5-class model was trained; a 1-class run ignores them.
 #   models/training/render-subset.sh [OUT_DIR]     (default /tmp/render-subset)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

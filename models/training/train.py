@@ -36,7 +36,7 @@ sys.path.insert(0, HERE)
 from data import CropAugment, Source, ValCache, collate, epoch_plan  # noqa: E402
 from evaluate import evaluate_cached  # noqa: E402
 from loss import DetectionLoss  # noqa: E402
-from model import Detector, count_flops  # noqa: E402
+from model import Detector, count_flops, expand_classes  # noqa: E402
 
 DEFAULT_SOURCES = ["/work/shared/datasets/dnit-brazil-highway-potholes",
                    "/work/shared/datasets/chitholian-annotated-potholes"]
@@ -146,6 +146,11 @@ def main():
     ap.add_argument("--data", action="append", default=None, help="source dir (repeatable); default: both shared")
     ap.add_argument("--extra", action="append", default=[], help="additional dataset dir in the same layout "
                                                                  "(repeatable), trained on and reported separately")
+    ap.add_argument("--classes", default=None,
+                    help="comma-separated class names in label order (default: the checkpoint's, else 'pothole'). "
+                         "Labels of other classes are ignored. Naming more classes than a resumed checkpoint has "
+                         "widens its head: e.g. pothole,crack,patch,manhole_cover,road_paint trains the rendered "
+                         "look-alikes as their own classes")
     ap.add_argument("--epochs", type=int, default=120)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--img", type=int, default=416, help="training crop size")
@@ -199,6 +204,8 @@ def main():
     data_dirs = a.data or (ck["args"].get("data") if ck else None) or DEFAULT_SOURCES
     extra = a.extra or (ck["args"].get("extra") if ck else []) or []
     a.data, a.extra = data_dirs, extra
+    class_names = a.classes.split(",") if a.classes else (ck.get("classes") if ck else None) or ["pothole"]
+    a.classes = ",".join(class_names)
     log("args: " + " ".join(f"{k}={v}" for k, v in vars(a).items()))
 
     random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
@@ -207,6 +214,10 @@ def main():
     train_src = [Source(d, "train", log) for d in data_dirs + extra]
     val_src = [Source(d, "val", log) for d in data_dirs + extra
                if os.path.isfile(os.path.join(d, "splits", "val.txt"))]
+    for s_ in train_src + val_src:
+        # classes the model does not have are background (e.g. look-alike labels for a 1-class model)
+        for i, c in enumerate(s_.classes):
+            s_.boxes[i], s_.classes[i] = s_.boxes[i][c < len(class_names)], c[c < len(class_names)]
     if a.limit:
         for s_ in train_src + val_src:
             for attr in ("names", "images", "boxes", "classes"):
@@ -216,7 +227,13 @@ def main():
     aug = CropAugment(size=a.img)
 
     # ---------------- model
-    model = Detector(num_classes=1) if ck is None else Detector(**ck["model_config"])
+    widened = None
+    if ck is not None and ck["model_config"]["num_classes"] < len(class_names):
+        widened = expand_classes(ck["model"], len(class_names))
+        expand_classes(ck["ema"], len(class_names))
+        ck["model_config"] = dict(ck["model_config"], num_classes=len(class_names))
+        log(f"widened the checkpoint's head from {widened} to {len(class_names)} classes: {class_names}")
+    model = Detector(num_classes=len(class_names)) if ck is None else Detector(**ck["model_config"])
     log(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params, "
         f"{2 * count_flops(model) / 1e9:.2f} GFLOPs at 640x640 (2 x MACs)")
     model.train()
@@ -232,7 +249,17 @@ def main():
         ema.ema.load_state_dict(ck["ema"])
         ema.updates = ck.get("ema_updates", 0)
         opt.load_state_dict(ck["optimizer"])
+        if widened is not None:
+            # Adam moments of the widened rows: zero for the new classes, as for fresh parameters
+            for p_ in model.parameters():
+                st = opt.state.get(p_, {})
+                for key in ("exp_avg", "exp_avg_sq"):
+                    if key in st and st[key].shape != p_.shape:
+                        pad = st[key].new_zeros((p_.shape[0] - st[key].shape[0],) + tuple(p_.shape[1:]))
+                        st[key] = torch.cat([st[key], pad], 0)
         start_epoch, best = ck["epoch"], ck.get("best_fitness", -1.0)
+        if widened is not None:
+            best = -1.0  # a new model (more classes): best.pt is chosen among its own epochs
         train_time, it_global = ck.get("train_time", 0.0), ck.get("iters", 0)
         try:
             torch.set_rng_state(ck["torch_rng"])
@@ -243,7 +270,7 @@ def main():
     if deadline is not None:
         log(f"deadline {datetime.datetime.utcfromtimestamp(deadline):%Y-%m-%d %H:%M:%S} UTC; "
             f"time budget for the schedule {budget / 60:.0f} min (incl. {train_time / 60:.0f} min already trained)")
-    lossf = DetectionLoss(1)
+    lossf = DetectionLoss(model.nc)
 
     csv_path = os.path.join(run_dir, "log.csv")
     fields = ["epoch", "time_utc", "train_min", "epoch_s", "lr", "images", "loss", "loss_box", "loss_cls"] + \
@@ -368,7 +395,7 @@ def main():
 def make_ck(model, ema, opt, epoch, best, train_time, iters, a):
     return {"model": model.state_dict(), "ema": ema.ema.state_dict(), "ema_updates": ema.updates,
             "optimizer": opt.state_dict(), "epoch": epoch, "best_fitness": best, "train_time": train_time,
-            "iters": iters, "args": vars(a), "model_config": model.config, "torch_rng": torch.get_rng_state(),
+            "iters": iters, "args": vars(a), "model_config": model.config, "classes": a.classes.split(","), "torch_rng": torch.get_rng_state(),
             "saved": datetime.datetime.utcnow().isoformat() + "Z"}
 
 

@@ -48,7 +48,8 @@ public final class VejsynCli implements Runnable {
                 .addSubcommand(new EvaluateCommand())
                 .addSubcommand(new RenderDriveCommand())
                 .addSubcommand(new RenderDatasetCommand())
-                .addSubcommand(new BenchCommand());
+                .addSubcommand(new BenchCommand())
+                .addSubcommand(new CheckRuntimeCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
         return cl;
     }

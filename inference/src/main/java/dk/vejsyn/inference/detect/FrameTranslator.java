@@ -33,7 +33,7 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
 
     public FrameTranslator(ModelSpec spec, StageTimes times) {
         this.spec = spec;
-        this.decoder = new YoloDecoder(spec.classes());
+        this.decoder = new YoloDecoder(spec);
         this.times = times;
     }
 
@@ -55,9 +55,9 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
         long t0 = System.nanoTime();
         NDArray out = list.singletonOrThrow();
         Shape shape = out.getShape();
-        if (shape.dimension() != 3 || shape.get(0) != 1 || shape.get(1) != 4 + spec.classes().size()) {
+        if (shape.dimension() != 3 || shape.get(0) != 1 || shape.get(1) != 4 + spec.outputClasses().size()) {
             throw new IllegalStateException("model output shape " + shape + " does not match the contract [1, "
-                    + (4 + spec.classes().size()) + ", N]");
+                    + (4 + spec.outputClasses().size()) + ", N]");
         }
         List<Detection> detections = postprocess(out.toFloatArray(), (int) shape.get(2));
         lastPostprocessNanos = System.nanoTime() - t0;

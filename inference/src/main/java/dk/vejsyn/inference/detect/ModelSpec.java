@@ -17,6 +17,10 @@ import java.util.Objects;
  * with {@code padValue}. Output: float32 {@code [1, 4 + C, N]}, rows 0..3 box centre x, centre y,
  * width, height in input-tensor pixels, rows 4.. per-class sigmoid probabilities.
  *
+ * <p>The model may have more output classes than it reports: look-alikes such as manhole covers
+ * or road paint are trained as classes of their own so the network learns what is <em>not</em> a
+ * pothole. An anchor whose best class is such a class yields no detection.
+ *
  * @param modelFile the TorchScript file beside the metadata file
  * @param name model name
  * @param version model version
@@ -24,7 +28,9 @@ import java.util.Objects;
  * @param inputHeight recommended input height (multiple of 32)
  * @param scale pixel scale factor (1/255)
  * @param padValue letterbox padding in 0..255 pixel units
- * @param classes damage type of each output class row, in order
+ * @param outputClasses name of each output class row, in order ({@code classes} in the metadata)
+ * @param classes the damage types the model reports ({@code reported_classes}, default: all
+ *     output classes), each the type of one output row
  * @param scoreThreshold score threshold chosen on validation data (max F1)
  * @param iouThreshold NMS IoU threshold
  * @param maxDetections cap on detections per frame after NMS
@@ -37,6 +43,7 @@ public record ModelSpec(
         int inputHeight,
         double scale,
         int padValue,
+        List<String> outputClasses,
         List<DamageType> classes,
         float scoreThreshold,
         float iouThreshold,
@@ -48,14 +55,49 @@ public record ModelSpec(
             throw new IllegalArgumentException(
                     "model input size must be positive multiples of 32: " + inputWidth + "x" + inputHeight);
         }
-        if (classes.isEmpty()) {
+        if (outputClasses.isEmpty() || classes.isEmpty()) {
             throw new IllegalArgumentException("model metadata lists no classes");
         }
+        outputClasses = List.copyOf(outputClasses);
         classes = List.copyOf(classes);
+        for (DamageType t : classes) {
+            if (rowOf(outputClasses, t) < 0) {
+                throw new IllegalArgumentException("reported class " + t.wireName() + " is not an output class "
+                        + outputClasses);
+            }
+        }
         checkUnit("score threshold", scoreThreshold);
         checkUnit("IoU threshold", iouThreshold);
         if (maxDetections <= 0) {
             throw new IllegalArgumentException("max detections must be positive: " + maxDetections);
+        }
+    }
+
+    /** The damage type output row {@code row} reports, or null for a look-alike class. */
+    public DamageType reportedType(int row) {
+        String name = outputClasses.get(row);
+        for (DamageType t : classes) {
+            if (matches(name, t)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static int rowOf(List<String> outputClasses, DamageType t) {
+        for (int i = 0; i < outputClasses.size(); i++) {
+            if (matches(outputClasses.get(i), t)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static boolean matches(String name, DamageType t) {
+        try {
+            return DamageType.fromName(name) == t;
+        } catch (IllegalArgumentException notADamageType) {
+            return false;
         }
     }
 
@@ -93,8 +135,12 @@ public record ModelSpec(
             }
             JsonNode input = required(root, "input", metadataFile);
             JsonNode thresholds = required(root, "thresholds", metadataFile);
-            List<DamageType> classes = new ArrayList<>();
+            List<String> outputClasses = new ArrayList<>();
             for (JsonNode c : required(root, "classes", metadataFile)) {
+                outputClasses.add(c.asText());
+            }
+            List<DamageType> classes = new ArrayList<>();
+            for (JsonNode c : root.has("reported_classes") ? root.get("reported_classes") : root.get("classes")) {
                 classes.add(DamageType.fromName(c.asText()));
             }
             return new ModelSpec(
@@ -105,6 +151,7 @@ public record ModelSpec(
                     required(input, "height", metadataFile).asInt(),
                     input.path("scale").asDouble(1 / 255.0),
                     input.path("pad_value").asInt(114),
+                    outputClasses,
                     classes,
                     (float) required(thresholds, "score", metadataFile).asDouble(),
                     (float) thresholds.path("iou").asDouble(0.5),
@@ -125,12 +172,12 @@ public record ModelSpec(
     /** A copy with other thresholds (from configuration or the command line). */
     public ModelSpec withThresholds(float score, float iou, int maxDet) {
         return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,
-                classes, score, iou, maxDet);
+                outputClasses, classes, score, iou, maxDet);
     }
 
     /** A copy with another input size (both multiples of 32). */
     public ModelSpec withInputSize(int width, int height) {
         return new ModelSpec(modelFile, name, version, width, height, scale, padValue,
-                classes, scoreThreshold, iouThreshold, maxDetections);
+                outputClasses, classes, scoreThreshold, iouThreshold, maxDetections);
     }
 }

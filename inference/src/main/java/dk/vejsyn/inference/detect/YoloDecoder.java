@@ -10,13 +10,25 @@ import java.util.List;
  * probability of class {@code c}.
  *
  * <p>Each anchor contributes at most one candidate: its best class, if that class scores at least
- * the threshold (the usual YOLOv8 decoding; a pothole is not also a crack at the same place).
+ * the threshold (the usual YOLOv8 decoding; a pothole is not also a crack at the same place). An
+ * anchor whose best class is a look-alike the model does not report (a manhole cover, road
+ * paint) yields nothing: the model has said what it sees there, and it is not damage.
  */
 public final class YoloDecoder {
-    private final List<DamageType> classes;
+    /** Reported damage type per output row; null for look-alike rows. */
+    private final DamageType[] rows;
 
+    /** A decoder for a model that reports every one of its output classes. */
     public YoloDecoder(List<DamageType> classes) {
-        this.classes = List.copyOf(classes);
+        this.rows = classes.toArray(DamageType[]::new);
+    }
+
+    /** A decoder for the model {@code spec} describes, look-alike classes included. */
+    public YoloDecoder(ModelSpec spec) {
+        this.rows = new DamageType[spec.outputClasses().size()];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = spec.reportedType(r);
+        }
     }
 
     /** A box in model-input pixels with its class index and score, before NMS. */
@@ -30,23 +42,23 @@ public final class YoloDecoder {
      * @throws IllegalArgumentException if the array does not match {@code (4 + C) * anchors}
      */
     public List<Candidate> decode(float[] output, int anchors, float scoreThreshold) {
-        int rows = 4 + classes.size();
-        if (anchors < 0 || output.length != rows * anchors) {
+        int classes = rows.length;
+        if (anchors < 0 || output.length != (4 + classes) * anchors) {
             throw new IllegalArgumentException("model output has " + output.length
-                    + " values, expected (4 + " + classes.size() + ") x " + anchors);
+                    + " values, expected (4 + " + classes + ") x " + anchors);
         }
         List<Candidate> out = new ArrayList<>();
         for (int i = 0; i < anchors; i++) {
             int best = -1;
             float bestScore = scoreThreshold;
-            for (int c = 0; c < classes.size(); c++) {
+            for (int c = 0; c < classes; c++) {
                 float s = output[(4 + c) * anchors + i];
                 if (s >= bestScore) {
                     best = c;
                     bestScore = s;
                 }
             }
-            if (best < 0 || Float.isNaN(bestScore)) {
+            if (best < 0 || Float.isNaN(bestScore) || rows[best] == null) {
                 continue;
             }
             float w = output[2 * anchors + i];
@@ -60,7 +72,8 @@ public final class YoloDecoder {
         return out;
     }
 
+    /** The damage type of a candidate's class row (never a look-alike: those are not candidates). */
     public DamageType type(int classIndex) {
-        return classes.get(classIndex);
+        return rows[classIndex];
     }
 }

@@ -4,6 +4,7 @@ import static org.bytedeco.opencv.global.opencv_imgcodecs.IMREAD_COLOR;
 import static org.bytedeco.opencv.global.opencv_imgcodecs.imread;
 
 import dk.vejsyn.inference.InputException;
+import dk.vejsyn.inference.detect.DamageType;
 import dk.vejsyn.inference.detect.Detection;
 import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DjlDetector;
@@ -50,11 +51,29 @@ public final class DatasetEvaluator {
                     for (Detection d : detector.detect(frame)) {
                         scored.add(new DetectionMetrics.Scored(spec.classes().indexOf(d.type()), d.box(), d.score()));
                     }
-                    metrics.add(scored, GroundTruth.labels(dataset, name, frame.width(), frame.height()));
+                    metrics.add(scored, reportedTruth(GroundTruth.labels(dataset, name, frame.width(), frame.height())));
                 }
                 progress.accept(++done);
             }
         }
         return metrics.summary(spec.scoreThreshold());
+    }
+
+    /**
+     * Ground truth of the reported classes, renumbered like the detections. A label's class id is
+     * the model's output row; look-alike labels (rendered manhole covers, say) are not damage to
+     * find, so they are neither hits nor misses.
+     */
+    private List<GroundTruth.Box> reportedTruth(List<GroundTruth.Box> labels) {
+        List<GroundTruth.Box> out = new ArrayList<>();
+        for (GroundTruth.Box b : labels) {
+            if (b.classId() >= 0 && b.classId() < spec.outputClasses().size()) {
+                DamageType t = spec.reportedType(b.classId());
+                if (t != null) {
+                    out.add(new GroundTruth.Box(spec.classes().indexOf(t), b.box()));
+                }
+            }
+        }
+        return out;
     }
 }

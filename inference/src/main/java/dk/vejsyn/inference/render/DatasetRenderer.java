@@ -1,5 +1,6 @@
 package dk.vejsyn.inference.render;
 
+import dk.vejsyn.inference.detect.PixelBox;
 import dk.vejsyn.inference.geo.CameraModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,8 +18,9 @@ import org.opencv.core.Mat;
 
 /**
  * Writes rendered training images with YOLO labels in the layout of {@code shared/datasets}:
- * {@code images/<name>.jpg}, {@code labels/<name>.txt} ("0 cx cy w h", normalised; empty for
- * negatives), {@code splits/{train,val,test}.txt} and {@code SOURCE.md}.
+ * {@code images/<name>.jpg}, {@code labels/<name>.txt} ("class cx cy w h", normalised; class 0
+ * is pothole, 1.. the distractor kinds of {@link #CLASS_NAMES}; empty for images with neither),
+ * {@code splits/{train,val,test}.txt} and {@code SOURCE.md}.
  *
  * <p>Each image is its own scene: camera height, pitch, field of view and roll, road width and
  * markings, verge, weather and time of day, and 0 to 5 potholes vary, so a model learns what a
@@ -35,6 +37,18 @@ public final class DatasetRenderer {
     private static final int JPEG_QUALITY = 90;
     private static final int WIDTH = 1280;
     private static final int HEIGHT = 720;
+
+    /** Label classes, in YOLO class order: potholes, then the look-alikes (distractor kinds). */
+    public static final List<String> CLASS_NAMES = classNames();
+    static final int POTHOLE_CLASS = 0;
+
+    private static List<String> classNames() {
+        List<String> names = new ArrayList<>(List.of("pothole"));
+        for (Distractor.Kind k : Distractor.Kind.values()) {
+            names.add(k.wireName());
+        }
+        return List.copyOf(names);
+    }
 
     /** Distractors per scene are drawn from 0 to this by default. */
     public static final int DEFAULT_MAX_DISTRACTORS = 4;
@@ -100,12 +114,30 @@ public final class DatasetRenderer {
             List<String> labels = new ArrayList<>();
             for (PotholeView v : r.visiblePotholes(0, vehicleD)) {
                 if (isLabelled(v)) {
-                    labels.add(String.format(Locale.ROOT, "0 %.6f %.6f %.6f %.6f", v.box().centreX() / w,
-                            v.box().centreY() / h, v.box().width() / w, v.box().height() / h));
+                    labels.add(label(POTHOLE_CLASS, v.box(), w, h));
+                }
+            }
+            // Look-alikes get their own classes: a model that must say "manhole cover" there learns
+            // what separates it from a pothole, which an unlabelled background patch did not teach.
+            for (PotholeProjector.DistractorView v : PotholeProjector.visibleDistractors(plan.camera(),
+                    plan.scene().distractors(), 0, vehicleD)) {
+                if (v.distanceM() <= MAX_LABEL_DISTANCE_M && v.box().width() >= MIN_BOX_W
+                        && v.box().height() >= MIN_BOX_H) {
+                    labels.add(label(classOf(v.distractor().kind()), v.box(), w, h));
                 }
             }
             return new Sample(name, jpeg, labels);
         }
+    }
+
+    private static String label(int cls, PixelBox b, int w, int h) {
+        return String.format(Locale.ROOT, "%d %.6f %.6f %.6f %.6f", cls, b.centreX() / w, b.centreY() / h,
+                b.width() / w, b.height() / h);
+    }
+
+    /** YOLO class of a distractor kind: its position in {@link #CLASS_NAMES}. */
+    static int classOf(Distractor.Kind kind) {
+        return 1 + kind.ordinal();
     }
 
     static boolean isLabelled(PotholeView v) {
@@ -144,14 +176,17 @@ public final class DatasetRenderer {
             List<String> test = new ArrayList<>();
             int boxes = 0;
             int negatives = 0;
+            int lookalikes = 0;
             for (int i = 0; i < count; i++) {
                 Sample s = render(i);
                 String file = s.name() + ".jpg";
                 Files.write(out.resolve("images").resolve(file), s.jpeg());
                 Files.writeString(out.resolve("labels").resolve(s.name() + ".txt"),
                         s.labels().isEmpty() ? "" : String.join("\n", s.labels()) + "\n", StandardCharsets.UTF_8);
-                boxes += s.labels().size();
-                negatives += s.labels().isEmpty() ? 1 : 0;
+                long potholes = s.labels().stream().filter(l -> l.startsWith(POTHOLE_CLASS + " ")).count();
+                boxes += (int) potholes;
+                lookalikes += s.labels().size() - (int) potholes;
+                negatives += potholes == 0 ? 1 : 0;
                 int bucket = bucket(file);
                 (bucket < 70 ? train : bucket < 85 ? val : test).add(file);
                 progress.accept(i);
@@ -159,11 +194,19 @@ public final class DatasetRenderer {
             Files.write(out.resolve("splits/train.txt"), train);
             Files.write(out.resolve("splits/val.txt"), val);
             Files.write(out.resolve("splits/test.txt"), test);
-            Files.writeString(out.resolve("SOURCE.md"), sourceMd(count, boxes, negatives, train.size(), val.size(),
+            Files.writeString(out.resolve("SOURCE.md"), sourceMd(count, boxes, lookalikes, negatives, train.size(), val.size(),
                     test.size()), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write dataset to " + out + ": " + e.getMessage(), e);
         }
+    }
+
+    private static String classList() {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < CLASS_NAMES.size(); i++) {
+            parts.add(i + " = " + CLASS_NAMES.get(i));
+        }
+        return String.join(", ", parts);
     }
 
     /** Split bucket as in shared/datasets: SHA-1 of the file name, as a number, mod 100. */
@@ -176,7 +219,7 @@ public final class DatasetRenderer {
         }
     }
 
-    private String sourceMd(int count, int boxes, int negatives, int train, int val, int test) {
+    private String sourceMd(int count, int boxes, int lookalikes, int negatives, int train, int val, int test) {
         return "# vejsyn-render (procedurally rendered road scenes)\n\n"
                 + "## Origin\n\n"
                 + "- Made by the Vejsyn project's own renderer (`dk.vejsyn.inference.render`), no photographs:\n"
@@ -187,17 +230,22 @@ public final class DatasetRenderer {
                 + "- Each image is a separate random scene seen by a forward-facing vehicle camera: camera height\n"
                 + "  1.3–2.8 m, pitch 5–15°, roll ±2°, horizontal field of view 70–110°, no lens distortion; road width 5–9 m, centre and edge lines or not, pavement or grass verges; weather\n"
                 + "  sunny / overcast / wet / light rain / haze / dusk; 0–5 potholes (0.2–1.2 m, 3–24 m ahead) plus\n"
-                + "  0–" + maxDistractors + " distractors that are not labelled: cracks, patches, manhole covers, road paint.\n"
+                + "  0–" + maxDistractors + " distractors (look-alikes), labelled as their own classes: cracks, patches, manhole covers,\n"
+                + "  road paint.\n"
                 + "- No real person, vehicle, number plate or place is depicted.\n\n"
                 + "## Licence\n\nSame licence as the Vejsyn repository (generated data, no third-party content).\n\n"
                 + "## Labels\n\n"
-                + "- YOLO, class 0 = pothole (RDD D40), \"0 cx cy w h\" normalised to 0..1; empty file = negative.\n"
-                + "- Box = the pothole's projected edge (without its lighter rim), clipped to the image.\n"
-                + "- Labelled only when the pothole's centre is ≤ " + (int) MAX_LABEL_DISTANCE_M + " m from the camera's foot point\n"
+                + "- YOLO, \"class cx cy w h\" normalised to 0..1. Classes: " + classList() + ". Only class 0 (pothole,\n"
+                + "  RDD D40) is damage the product reports; the others are look-alikes a model learns to tell apart.\n"
+                + "  An image without a pothole box is a negative for potholes.\n"
+                + "- Box = the pothole's projected edge (without its lighter rim), or the look-alike's painted extent\n"
+                + "  (a crack's strokes, a manhole's ring, a patch's sealed joint), clipped to the image.\n"
+                + "- Labelled only when the object's centre is ≤ " + (int) MAX_LABEL_DISTANCE_M + " m from the camera's foot point\n"
                 + "  and the visible box is ≥ " + MIN_BOX_W + "×" + MIN_BOX_H + " px. Candidate potholes that would be\n"
                 + "  visible but fail that rule are left out of the scene, so every pothole in an image is labelled.\n\n"
                 + "## Counts\n\n"
-                + "images " + count + " (1280×720 JPEG, quality " + JPEG_QUALITY + "), boxes " + boxes + ", negatives " + negatives
+                + "images " + count + " (1280×720 JPEG, quality " + JPEG_QUALITY + "), pothole boxes " + boxes
+                + ", look-alike boxes " + lookalikes + ", negatives " + negatives
                 + "; splits train " + train + " / val " + val + " / test " + test
                 + " (bucket = SHA-1(file name) mod 100: < 70 train, < 85 val, else test).\n\n"
                 + "## Caveat\n\nSynthetic: flat-shaded background, simple pothole shading. Use alongside the real\n"

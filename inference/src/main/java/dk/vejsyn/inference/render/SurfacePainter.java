@@ -158,22 +158,9 @@ final class SurfacePainter {
     }
 
     private void paintCrack(Distractor x) {
-        SplittableRandom rnd = new SplittableRandom(x.seed());
-        int branches = 1 + rnd.nextInt(3);
-        for (int b = 0; b < branches; b++) {
-            double s = x.sM() + (rnd.nextDouble() - 0.5) * x.lengthM() * 0.3;
-            double d = x.dM() + (rnd.nextDouble() - 0.5) * x.widthM() * 0.3;
-            double dir = x.angleRad() + (b == 0 ? 0 : (rnd.nextDouble() - 0.5) * 2);
-            double len = x.lengthM() * (b == 0 ? 1 : 0.3 + 0.4 * rnd.nextDouble());
-            for (double t = 0; t < len; t += 0.02) {
-                dir += (rnd.nextDouble() - 0.5) * 0.35;
-                s += Math.cos(dir) * 0.02;
-                d += Math.sin(dir) * 0.02;
-                double cs = s;
-                double cd = d;
-                double width = 0.012 + 0.01 * rnd.nextDouble();
-                paint(cs - width, cs + width, cd - width, cd + width, (ss, dd, px, o) -> scale(px, o, 0.45));
-            }
+        for (double[] q : x.crackStrokes()) {
+            double width = q[2];
+            paint(q[0] - width, q[0] + width, q[1] - width, q[1] + width, (ss, dd, px, o) -> scale(px, o, 0.45));
         }
     }
 

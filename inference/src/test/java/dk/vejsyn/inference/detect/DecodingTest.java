@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Decoding and NMS on hand-made output tensors of the {@code [1, 4 + C, N]} contract. */
 class DecodingTest {
@@ -48,6 +52,40 @@ class DecodingTest {
     void zeroSizedAndNanBoxesAreIgnored() {
         float[] out = tensor(1, new float[] {10, 10, 0, 5, 0.9f}, new float[] {10, 10, 5, 5, Float.NaN});
         assertThat(new YoloDecoder(List.of(DamageType.POTHOLE)).decode(out, 2, 0.25f)).isEmpty();
+    }
+
+    @Test
+    void anchorsWhoseBestClassIsALookAlikeYieldNothing(@TempDir Path dir) throws IOException {
+        ModelSpec spec = specWith(dir, "[\"pothole\", \"manhole_cover\", \"road_paint\"]", "[\"pothole\"]");
+        assertThat(spec.classes()).containsExactly(DamageType.POTHOLE);
+        assertThat(spec.outputClasses()).containsExactly("pothole", "manhole_cover", "road_paint");
+        float[] out = tensor(3,
+                new float[] {100, 100, 20, 10, 0.9f, 0.1f, 0.0f},   // pothole
+                new float[] {200, 100, 20, 20, 0.4f, 0.8f, 0.0f},   // a manhole cover that looks a bit like one
+                new float[] {300, 100, 20, 20, 0.5f, 0.2f, 0.1f},   // pothole: the look-alike rows are lower
+                new float[] {400, 100, 20, 20, 0.1f, 0.2f, 0.7f});  // road paint
+        var c = new YoloDecoder(spec).decode(out, 4, 0.25f);
+        assertThat(c).extracting(YoloDecoder.Candidate::score).containsExactly(0.9f, 0.5f);
+        assertThat(c).allSatisfy(x -> assertThat(new YoloDecoder(spec).type(x.classIndex())).isEqualTo(DamageType.POTHOLE));
+    }
+
+    @Test
+    void metadataWithoutReportedClassesReportsThemAllAndUnknownOnesAreRefused(@TempDir Path dir) throws IOException {
+        assertThat(specWith(dir, "[\"pothole\", \"longitudinal crack\"]", null).classes())
+                .containsExactly(DamageType.POTHOLE, DamageType.LONGITUDINAL_CRACK);
+        assertThatThrownBy(() -> specWith(dir, "[\"pothole\", \"manhole_cover\"]", null))
+                .hasMessageContaining("unknown damage type: manhole_cover");
+        assertThatThrownBy(() -> specWith(dir, "[\"pothole\"]", "[\"alligator_crack\"]"))
+                .hasMessageContaining("reported class alligator_crack is not an output class");
+    }
+
+    private static ModelSpec specWith(Path dir, String classes, String reported) throws IOException {
+        Files.write(dir.resolve("m.pt"), new byte[0]);
+        Path json = dir.resolve("m.json");
+        Files.writeString(json, "{\"input\": {\"width\": 640, \"height\": 640}, \"classes\": " + classes
+                + (reported == null ? "" : ", \"reported_classes\": " + reported)
+                + ", \"thresholds\": {\"score\": 0.3}}");
+        return ModelSpec.load(json);
     }
 
     @Test

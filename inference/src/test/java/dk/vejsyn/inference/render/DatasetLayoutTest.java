@@ -30,7 +30,7 @@ class DatasetLayoutTest {
             for (String line : Files.readAllLines(label)) {
                 String[] f = line.split(" ");
                 assertThat(f).hasSize(5);
-                assertThat(f[0]).isEqualTo("0");
+                assertThat(Integer.parseInt(f[0])).isBetween(0, DatasetRenderer.CLASS_NAMES.size() - 1);
                 double w = Double.parseDouble(f[3]) * 1280;
                 double h = Double.parseDouble(f[4]) * 720;
                 assertThat(w).isGreaterThanOrEqualTo(DatasetRenderer.MIN_BOX_W);
@@ -78,6 +78,45 @@ class DatasetLayoutTest {
         assertThat(hardDistractors).isGreaterThan(2 * normalDistractors);
         assertThat(VejsynCli.run("render-dataset", "--count", "1", "--distractors", "-1", "--out", "/tmp/never"))
                 .isEqualTo(VejsynCli.EXIT_BAD_INPUT);
+    }
+
+    @Test
+    void lookAlikesAreLabelledWithTheirOwnClassesWhereTheyWereDrawn() {
+        DatasetRenderer hard = new DatasetRenderer(11, 10);
+        java.util.Map<String, Integer> perClass = new java.util.TreeMap<>();
+        for (int i = 0; i < 3; i++) {
+            DatasetRenderer.Plan plan = hard.plan(i);
+            DatasetRenderer.Sample sample = hard.render(i);
+            for (String line : sample.labels()) {
+                String[] f = line.split(" ");
+                perClass.merge(DatasetRenderer.CLASS_NAMES.get(Integer.parseInt(f[0])), 1, Integer::sum);
+            }
+            // Exactly the look-alikes near and large enough are labelled, by the potholes' rule.
+            for (PotholeProjector.DistractorView v : PotholeProjector.visibleDistractors(plan.camera(),
+                    plan.scene().distractors(), 0, plan.vehicleD())) {
+                String label = String.format(java.util.Locale.ROOT, "%d %.6f", DatasetRenderer.classOf(v.distractor().kind()),
+                        v.box().centreX() / 1280);
+                boolean labelled = sample.labels().stream().anyMatch(l -> l.startsWith(label));
+                assertThat(labelled).as(v.distractor().id() + " labelled")
+                        .isEqualTo(v.distanceM() <= DatasetRenderer.MAX_LABEL_DISTANCE_M
+                                && v.box().width() >= DatasetRenderer.MIN_BOX_W && v.box().height() >= DatasetRenderer.MIN_BOX_H);
+            }
+        }
+        assertThat(perClass).containsKey("pothole");
+        assertThat(perClass.keySet()).containsAnyOf("crack", "patch", "manhole_cover", "road_paint");
+    }
+
+    @Test
+    void crackLabelsCoverTheWholeDrawnWalk() {
+        Distractor crack = new Distractor("D01", Distractor.Kind.CRACK, 10, 0, 3, 0.4, 0, 42);
+        List<double[]> strokes = crack.crackStrokes();
+        double sMin = strokes.stream().mapToDouble(q -> q[0]).min().orElseThrow();
+        double sMax = strokes.stream().mapToDouble(q -> q[0]).max().orElseThrow();
+        // The walk runs one way from near the centre, so it leaves the nominal rectangle...
+        assertThat(sMax).isGreaterThan(crack.footprint().sMax());
+        // ...and the outline the labels use follows it.
+        assertThat(crack.outline().stream().mapToDouble(q -> q[0]).max().orElseThrow()).isEqualTo(sMax);
+        assertThat(crack.outline().stream().mapToDouble(q -> q[0]).min().orElseThrow()).isEqualTo(sMin);
     }
 
     private static boolean overlaps(Footprint a, Footprint b) {
