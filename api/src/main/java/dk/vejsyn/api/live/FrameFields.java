@@ -47,7 +47,7 @@ public final class FrameFields {
      * @throws FrameRejectedException with the reason
      */
     public static FrameMessage parse(String municipality, String vehicle, Function<String, String> field,
-            byte[] jpeg, Transport transport, Duration maxClockSkew, Clock clock) {
+            byte[] jpeg, Transport transport, Duration maxClockSkew, Duration maxAge, Clock clock) {
         Instant received = clock.instant();
         if (municipality == null || !MUNICIPALITY.matcher(municipality).matches()) {
             throw new FrameRejectedException(RejectReason.INVALID_ID,
@@ -99,6 +99,10 @@ public final class FrameFields {
         if (t.isBefore(EARLIEST) || t.isAfter(received.plus(maxClockSkew))) {
             throw new FrameRejectedException(RejectReason.IMPOSSIBLE_GEOTAG,
                     "capture time " + t + " is before 2000 or in the future");
+        }
+        if (t.isBefore(received.minus(maxAge))) {
+            throw new FrameRejectedException(RejectReason.TOO_OLD, "capture time " + t + " is more than "
+                    + maxAge.toDays() + " days ago (the inbox retention): send old footage as an upload");
         }
         if (jpeg == null || jpeg.length == 0) {
             throw new FrameRejectedException(RejectReason.EMPTY_PAYLOAD, "no JPEG data");

@@ -232,6 +232,24 @@ public class LiveInbox {
                 .query((rs, n) -> read(rs)).optional();
     }
 
+    /**
+     * Deletes up to {@code batch} processed or given-up frames received more than {@code retention}
+     * ago (their pixels are already gone), except those of a session whose end has not been
+     * recorded yet: its "not seen" evaluation and track still read them. Queued frames are never
+     * touched. Several instances may run this at once; each deletes what it finds.
+     *
+     * @return rows deleted
+     */
+    public int purgeProcessed(Duration retention, int batch) {
+        return jdbc.sql("""
+                DELETE FROM live_frame WHERE id IN (
+                    SELECT f.id FROM live_frame f
+                    WHERE f.state <> 'queued' AND f.received_at < now() - make_interval(secs => :keep)
+                      AND NOT EXISTS (SELECT 1 FROM live_session s WHERE s.drive_ref = f.drive_ref AND s.passed_at IS NULL)
+                    ORDER BY f.received_at LIMIT :batch)""")
+                .param("keep", (double) retention.toSeconds()).param("batch", batch).update();
+    }
+
     /** Hands the frames {@code owner} still holds to whoever claims them next (at shutdown). */
     public int release(String owner) {
         return jdbc.sql("UPDATE live_frame SET lease_until = now() - interval '1 second' WHERE state = 'queued' AND owner = ?")

@@ -334,6 +334,26 @@ public final class LiveIngest implements SmartLifecycle {
      * for an uploaded drive, so live vehicles also move repaired potholes towards
      * possibly_repaired.
      */
+    /** How often processed inbox rows past their retention are deleted. */
+    static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+    /** Rows per delete statement: short transactions that do not hold up the workers. */
+    private static final int PURGE_BATCH = 10_000;
+
+    /** Deletes processed inbox rows older than the retention, in batches. */
+    void purgeInbox() {
+        try {
+            int total = 0;
+            for (int n; running && (n = inbox.purgeProcessed(props.inboxRetention(), PURGE_BATCH)) > 0; ) {
+                total += n;
+            }
+            if (total > 0) {
+                log.info("deleted {} processed live frames older than {}", total, props.inboxRetention());
+            }
+        } catch (RuntimeException e) {
+            log.warn("purging processed live frames failed (retried in {}): {}", PURGE_INTERVAL, e.toString());
+        }
+    }
+
     private void recordEndedSessions() {
         try {
             tx.executeWithoutResult(status -> {
@@ -372,6 +392,7 @@ public final class LiveIngest implements SmartLifecycle {
         long ms = props.recoveryInterval().toMillis();
         recovery.scheduleWithFixedDelay(this::recover, ms, ms, TimeUnit.MILLISECONDS);
         recovery.scheduleWithFixedDelay(this::recordEndedSessions, ms, ms, TimeUnit.MILLISECONDS);
+        recovery.scheduleWithFixedDelay(this::purgeInbox, 60_000, PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         log.info("live ingest running: {} workers, queue capacity {}, instance {}", props.workers(),
                 props.queueCapacity(), props.instanceId());
     }

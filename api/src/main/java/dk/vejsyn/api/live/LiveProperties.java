@@ -38,6 +38,10 @@ import org.springframework.validation.annotation.Validated;
  * @param retryAfter what a 503 answer asks the vehicle to wait
  * @param maxFrameSize largest accepted JPEG
  * @param maxClockSkew how far in the future a frame's time may lie
+ * @param inboxRetention how long a processed (or given-up) frame's inbox row is kept, counted from
+ *     its receipt: the row answers a re-sent frame as a duplicate, then goes, so the inbox does not
+ *     grow with every frame ever sent (a vehicle at 10 frames/s adds 36,000 rows an hour). Frames
+ *     captured longer ago than this are refused, since their first copy may be gone. At least 1 day
  * @param camera camera profile JSON for the vehicles' cameras (empty: the refuse-truck dashcam)
  * @param instanceId names this instance in the inbox ({@code owner}); empty: client id
  */
@@ -61,6 +65,7 @@ public record LiveProperties(
         @DefaultValue("2s") @NotNull Duration retryAfter,
         @DefaultValue("8MB") @NotNull DataSize maxFrameSize,
         @DefaultValue("10m") @NotNull Duration maxClockSkew,
+        @DefaultValue("30d") @NotNull Duration inboxRetention,
         @DefaultValue("") String camera,
         @DefaultValue("") String instanceId) {
 
@@ -73,6 +78,9 @@ public record LiveProperties(
         }
         if (lease.compareTo(Duration.ofSeconds(1)) < 0 || sessionGap.isNegative() || sessionGap.isZero()) {
             throw new IllegalArgumentException("vejsyn.live.lease must be >= 1s and session-gap positive");
+        }
+        if (inboxRetention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new IllegalArgumentException("vejsyn.live.inbox-retention must be at least 1d: " + inboxRetention);
         }
         if (topicPrefix.endsWith("/")) {
             topicPrefix = topicPrefix.substring(0, topicPrefix.length() - 1);

@@ -123,7 +123,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
             }
             Map<String, String> fields = userProperties(p.getUserProperties());
             FrameMessage m = FrameFields.parse(municipality, vehicle, fields::get, payload, Transport.MQTT,
-                    props.maxClockSkew(), ingest.clock());
+                    props.maxClockSkew(), props.inboxRetention(), ingest.clock());
             counted = true;
             acceptDurably(m);
             p.acknowledge();

@@ -18,6 +18,8 @@ public enum RejectReason {
     MALFORMED_GEOTAG("malformed-geotag", HttpStatus.BAD_REQUEST),
     /** Out of range, NaN, (0, 0), negative speed or accuracy, a time before 2000 or in the future. */
     IMPOSSIBLE_GEOTAG("impossible-geotag", HttpStatus.UNPROCESSABLE_ENTITY),
+    /** Captured longer ago than the inbox keeps processed frames (a re-send could not be told apart). */
+    TOO_OLD("too-old", HttpStatus.UNPROCESSABLE_ENTITY),
     EMPTY_PAYLOAD("empty-payload", HttpStatus.BAD_REQUEST),
     FRAME_TOO_LARGE("frame-too-large", HttpStatus.PAYLOAD_TOO_LARGE),
     /** Not a JPEG, truncated, or the pixels cannot be decoded. */

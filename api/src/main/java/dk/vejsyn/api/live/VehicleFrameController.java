@@ -61,7 +61,7 @@ class VehicleFrameController {
             }
             byte[] body = readLimited(request.getInputStream(), props.maxFrameSize().toBytes());
             m = FrameFields.parse(municipality, vehicle, fields::get, body, Transport.HTTP,
-                    props.maxClockSkew(), ingest.clock());
+                    props.maxClockSkew(), props.inboxRetention(), ingest.clock());
         } catch (FrameRejectedException e) {
             ingest.countReceived(Transport.HTTP);
             throw ingest.reject(Transport.HTTP, e);
