@@ -139,14 +139,16 @@ def collate(samples):
     return imgs, labels, boxes, mask
 
 
-def epoch_plan(sources, rng, neg_fraction):
+def epoch_plan(sources, rng, neg_fraction, repeats=None):
     """(source index, image index) pairs for one epoch: every positive image, and a random
-    neg_fraction of the negative (empty-label) images of each source, shuffled."""
+    neg_fraction of the negative (empty-label) images of each source, shuffled; a source with
+    repeats[si] = K contributes K times (each a different random crop)."""
     plan = []
     for si, src in enumerate(sources):
-        for ii, b in enumerate(src.boxes):
-            if len(b) or rng.random() < neg_fraction:
-                plan.append((si, ii))
+        for _ in range(repeats[si] if repeats else 1):
+            for ii, b in enumerate(src.boxes):
+                if len(b) or rng.random() < neg_fraction:
+                    plan.append((si, ii))
     rng.shuffle(plan)
     return plan
 

@@ -161,12 +161,15 @@ class Detector(nn.Module):
         return torch.cat(outs, 2)
 
 
-def expand_classes(state, new_nc):
+def expand_classes(state, new_nc, margin=1.0):
     """Widen a checkpoint's class rows (the last 1x1 conv of each classification head) to new_nc.
-    Existing classes keep their weights; new ones start at zero weight and the prior bias, so the
-    network predicts exactly as before until training moves them. Returns the old class count."""
+    Existing classes keep their weights. New ones start as copies of class 0 (pothole) with a bias
+    `margin` lower: they inherit its "something on the road" response, so they only have to learn
+    what tells them apart, while class 0 still wins every anchor and the network detects exactly as
+    before until training moves them. (Zero-initialised rows at the prior bias needed many epochs
+    just to climb to a useful logit.) Returns the old class count."""
     old_nc = None
-    for i, s in enumerate(STRIDES):
+    for i in range(len(STRIDES)):
         w, b = state[f"cls_heads.{i}.2.weight"], state[f"cls_heads.{i}.2.bias"]
         old_nc = w.shape[0]
         if new_nc < old_nc:
@@ -174,8 +177,8 @@ def expand_classes(state, new_nc):
         if new_nc == old_nc:
             continue
         add = new_nc - old_nc
-        state[f"cls_heads.{i}.2.weight"] = torch.cat([w, w.new_zeros((add,) + tuple(w.shape[1:]))], 0)
-        state[f"cls_heads.{i}.2.bias"] = torch.cat([b, b.new_full((add,), math.log(5 / new_nc / (640 / s) ** 2))])
+        state[f"cls_heads.{i}.2.weight"] = torch.cat([w, w[:1].repeat(add, 1, 1, 1)], 0)
+        state[f"cls_heads.{i}.2.bias"] = torch.cat([b, (b[:1] - margin).repeat(add)])
     return old_nc
 
 

@@ -151,6 +151,9 @@ def main():
                          "Labels of other classes are ignored. Naming more classes than a resumed checkpoint has "
                          "widens its head: e.g. pothole,crack,patch,manhole_cover,road_paint trains the rendered "
                          "look-alikes as their own classes")
+    ap.add_argument("--oversample", action="append", default=[], metavar="NAME=K",
+                    help="repeat the train images of the source named NAME K times per epoch (repeatable), "
+                         "e.g. render-subset-distractors=2 so the look-alike classes see enough examples")
     ap.add_argument("--epochs", type=int, default=120)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--img", type=int, default=416, help="training crop size")
@@ -223,6 +226,15 @@ def main():
             for attr in ("names", "images", "boxes", "classes"):
                 setattr(s_, attr, getattr(s_, attr)[:a.limit])
     val_caches = [ValCache(s, a.val_size, a.val_size) for s in val_src]
+    a.oversample = a.oversample or (ck["args"].get("oversample") if ck else []) or []
+    repeats = [1] * len(train_src)
+    for spec in a.oversample:
+        name, k = spec.rsplit("=", 1)
+        hits = [i for i, s_ in enumerate(train_src) if s_.name == name]
+        if not hits:
+            raise SystemExit(f"--oversample {spec}: no training source named {name}")
+        for i in hits:
+            repeats[i] = int(k)
     names = [s.name for s in val_src]
     aug = CropAugment(size=a.img)
 
@@ -302,7 +314,7 @@ def main():
             break
         t0 = time.time()
         rng = np.random.default_rng(a.seed * 1000 + epoch)
-        plan = epoch_plan(train_src, rng, a.neg_fraction)
+        plan = epoch_plan(train_src, rng, a.neg_fraction, repeats)
         n_batches = len(plan) // a.batch
         pf = Prefetcher(train_src, plan, aug, a.batch, a.seed * 1000 + epoch + 7)
         model.train()

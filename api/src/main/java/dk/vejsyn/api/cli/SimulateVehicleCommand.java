@@ -49,6 +49,10 @@ public class SimulateVehicleCommand implements Callable<Integer> {
     @Option(names = "--limit", defaultValue = "0", description = "Send at most this many frames (0: all).")
     int limit;
 
+    @Option(names = "--recorded-times", description = "Send the images' own capture times instead of re-timing "
+            + "the drive to start now (the service refuses frames older than its inbox retention, 30 days).")
+    boolean recordedTimes;
+
     @Override
     public Integer call() throws Exception {
         if (!(rate > 0) || rate > 1000) {
@@ -64,7 +68,7 @@ public class SimulateVehicleCommand implements Callable<Integer> {
                 : VehicleSimulator.http(target.http, municipality, vehicle, framePrefix, System.err::println)) {
             System.err.printf("vehicle %s (municipality %s) sending %s at %.1f frames/s to %s%n", vehicle, municipality,
                     images, rate, target.mqtt != null ? target.mqtt : target.http);
-            VehicleSimulator.Stats stats = sim.replay(images, rate, limit);
+            VehicleSimulator.Stats stats = sim.replay(images, rate, limit, recordedTimes);
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("%s in %.1f s (%.2f frames/s)%n", stats, s, stats.sent.get() / s);
             return stats.failed.get() > 0 ? 1 : 0;

@@ -40,6 +40,11 @@ public final class FrameFields {
 
     private FrameFields() {}
 
+    /** Whether {@code vehicle} is a valid vehicle id ({@code [A-Za-z0-9._-]{1,64}}). */
+    public static boolean isValidVehicle(String vehicle) {
+        return vehicle != null && VEHICLE.matcher(vehicle).matches();
+    }
+
     /**
      * Validates a frame's ids and metadata (not its pixels).
      *

@@ -4,7 +4,6 @@ import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.geo.CameraModel;
-import dk.vejsyn.inference.geo.ObservationLocator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,8 +28,10 @@ class LiveConfig {
             PlatformTransactionManager tm, DetectorFactory detectors, MeterRegistry registry) {
         CameraModel camera = props.camera().isBlank()
                 ? CameraModel.refuseTruckDashcam() : CameraModel.fromJson(Path.of(props.camera()));
-        return new LiveIngest(props, inbox, store, municipalities, new TransactionTemplate(tm), detectors,
-                new ObservationLocator(camera, ObservationLocator.DEFAULT_MAX_RANGE_M), registry, Clock.systemUTC());
+        VehicleCameras cameras = new VehicleCameras(props.camerasDir().isBlank() ? null : Path.of(props.camerasDir()),
+                camera);
+        return new LiveIngest(props, inbox, store, municipalities, new TransactionTemplate(tm), detectors, cameras,
+                registry, Clock.systemUTC());
     }
 
     @Bean

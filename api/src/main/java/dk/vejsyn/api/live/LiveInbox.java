@@ -111,7 +111,7 @@ public class LiveInbox {
     }
 
     /** A stream session whose re-drive evidence is due. */
-    public record SessionToPass(long id, String municipality, String driveRef) {}
+    public record SessionToPass(long id, String municipality, String vehicle, String driveRef) {}
 
     /**
      * Sessions that received no frame for {@code quiet}, have no frame waiting, and whose pass was
@@ -120,13 +120,13 @@ public class LiveInbox {
      */
     public List<SessionToPass> sessionsToPass(Duration quiet, int limit) {
         return jdbc.sql("""
-                SELECT s.id, s.municipality_code, s.drive_ref FROM live_session s
+                SELECT s.id, s.municipality_code, s.vehicle, s.drive_ref FROM live_session s
                 WHERE s.passed_at IS NULL AND s.last_received_at < now() - make_interval(secs => :quiet)
                   AND NOT EXISTS (SELECT 1 FROM live_frame f WHERE f.drive_ref = s.drive_ref AND f.state = 'queued')
                 ORDER BY s.last_received_at LIMIT :limit
                 FOR UPDATE OF s SKIP LOCKED""")
                 .param("quiet", quiet.toMillis() / 1000.0).param("limit", limit)
-                .query((rs, n) -> new SessionToPass(rs.getLong(1), rs.getString(2), rs.getString(3))).list();
+                .query((rs, n) -> new SessionToPass(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4))).list();
     }
 
     /** The positions of a session's processed frames, in capture order. */

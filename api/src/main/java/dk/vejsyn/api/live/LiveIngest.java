@@ -12,7 +12,6 @@ import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.frame.Frame;
 import dk.vejsyn.inference.frame.GeoTag;
 import dk.vejsyn.inference.geo.Observation;
-import dk.vejsyn.inference.geo.ObservationLocator;
 import dk.vejsyn.inference.pipeline.Evidence;
 import dk.vejsyn.inference.timing.Stage;
 import dk.vejsyn.inference.timing.StageTimes;
@@ -73,7 +72,7 @@ public final class LiveIngest implements SmartLifecycle {
     private final Municipalities municipalities;
     private final TransactionTemplate tx;
     private final DetectorFactory detectors;
-    private final ObservationLocator locator;
+    private final VehicleCameras cameras;
     private final LiveMetrics metrics;
     private final Clock clock;
     private final Semaphore permits;
@@ -83,7 +82,7 @@ public final class LiveIngest implements SmartLifecycle {
     private volatile boolean running;
 
     public LiveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
-            TransactionTemplate tx, DetectorFactory detectors, ObservationLocator locator,
+            TransactionTemplate tx, DetectorFactory detectors, VehicleCameras cameras,
             io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
         this.props = props;
         this.inbox = inbox;
@@ -91,7 +90,7 @@ public final class LiveIngest implements SmartLifecycle {
         this.municipalities = municipalities;
         this.tx = tx;
         this.detectors = detectors;
-        this.locator = locator;
+        this.cameras = cameras;
         this.clock = clock;
         this.permits = new Semaphore(props.queueCapacity());
         this.metrics = new LiveMetrics(registry, this::depth, props.queueCapacity());
@@ -247,7 +246,7 @@ public final class LiveIngest implements SmartLifecycle {
             long t0 = System.nanoTime();
             List<Observation> observations = new ArrayList<>();
             for (Detection d : found) {
-                var r = locator.locate(d, m.tag(), frame.width(), frame.height(), m.source(), in.id(),
+                var r = cameras.locatorFor(m.vehicle()).locate(d, m.tag(), frame.width(), frame.height(), m.source(), in.id(),
                         Evidence.crop(frame.image(), d.box(), Evidence.DEFAULT_MARGIN_PX));
                 if (r.isKept()) {
                     observations.add(r.observation());
@@ -359,7 +358,8 @@ public final class LiveIngest implements SmartLifecycle {
             tx.executeWithoutResult(status -> {
                 for (LiveInbox.SessionToPass s : inbox.sessionsToPass(props.sessionGap(), 10)) {
                     List<GeoTag> frames = inbox.processedFrames(s.driveRef());
-                    RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames, locator.camera());
+                    RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames,
+                            cameras.locatorFor(s.vehicle()).camera());
                     inbox.drawTrack(r.driveId(), s.driveRef());
                     inbox.markPassed(s.id());
                     log.info("live session {} ended: {} frames, {} findings in view, {} not seen", s.driveRef(),

@@ -42,7 +42,8 @@ import org.springframework.validation.annotation.Validated;
  *     its receipt: the row answers a re-sent frame as a duplicate, then goes, so the inbox does not
  *     grow with every frame ever sent (a vehicle at 10 frames/s adds 36,000 rows an hour). Frames
  *     captured longer ago than this are refused, since their first copy may be gone. At least 1 day
- * @param camera camera profile JSON for the vehicles' cameras (empty: the refuse-truck dashcam)
+ * @param camera camera profile JSON of the vehicles without their own (empty: the refuse-truck dashcam)
+ * @param camerasDir folder of per-vehicle camera profiles, {@code <vehicle>.json} (empty: none), read at start-up
  * @param instanceId names this instance in the inbox ({@code owner}); empty: client id
  */
 @Validated
@@ -67,6 +68,7 @@ public record LiveProperties(
         @DefaultValue("10m") @NotNull Duration maxClockSkew,
         @DefaultValue("30d") @NotNull Duration inboxRetention,
         @DefaultValue("") String camera,
+        @DefaultValue("") String camerasDir,
         @DefaultValue("") String instanceId) {
 
     public LiveProperties {

@@ -102,10 +102,20 @@ public final class VehicleSimulator implements AutoCloseable {
 
     /**
      * Sends every image of {@code images} (a folder or zip of geotagged JPEGs, in capture order)
-     * at {@code framesPerSecond}, at most {@code limit} frames (0: all).
+     * at {@code framesPerSecond}, at most {@code limit} frames (0: all), re-timed as if the drive
+     * started now: a live unit sends what it has just filmed, and the service refuses frames older
+     * than its inbox retention.
      */
     public Stats replay(Path images, double framesPerSecond, int limit) throws InterruptedException {
+        return replay(images, framesPerSecond, limit, false);
+    }
+
+    /** As {@link #replay(Path, double, int)}; {@code recordedTimes} sends the images' own capture times. */
+    public Stats replay(Path images, double framesPerSecond, int limit, boolean recordedTimes)
+            throws InterruptedException {
         long intervalNs = (long) (1e9 / framesPerSecond);
+        java.time.Instant start = java.time.Instant.now();
+        java.time.Duration shift = null;
         long next = System.nanoTime();
         int n = 0;
         try (FrameSource src = new ImageFolderSource(images, SourceOptions.defaults())) {
@@ -118,6 +128,10 @@ public final class VehicleSimulator implements AutoCloseable {
                     name = gf.frame().source().replaceAll("^.*[/!\\\\]", "");
                     jpeg = Files.isRegularFile(file) ? Files.readAllBytes(file) : encode(gf);
                     tag = gf.tag();
+                }
+                if (!recordedTimes) {
+                    shift = shift != null ? shift : java.time.Duration.between(tag.time(), start);
+                    tag = tag.withTime(tag.time().plus(shift));
                 }
                 long wait = next - System.nanoTime();
                 if (wait > 0) {

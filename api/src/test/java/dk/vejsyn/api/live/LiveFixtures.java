@@ -50,7 +50,7 @@ final class LiveFixtures {
 
     private LiveFixtures() {}
 
-    /** All images of the sample drive in time order (read once). */
+    /** All images of the sample drive in time order (read once), re-timed to start 5 minutes ago. */
     static synchronized List<SampleFrame> sampleDrive() {
         if (all == null) {
             List<SampleFrame> out = new ArrayList<>();
@@ -60,6 +60,14 @@ final class LiveFixtures {
                         Path file = Path.of(gf.frame().source());
                         out.add(new SampleFrame(file.getFileName().toString(), Files.readAllBytes(file), gf.tag()));
                     }
+                }
+                // As if driven a few minutes ago, as a live unit sends what it just filmed: the inbox
+                // refuses frames older than its retention.
+                java.time.Duration shift = java.time.Duration.between(out.get(0).tag().time(),
+                        java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minusSeconds(300));
+                for (int i = 0; i < out.size(); i++) {
+                    SampleFrame f = out.get(i);
+                    out.set(i, new SampleFrame(f.name(), f.jpeg(), f.tag().withTime(f.tag().time().plus(shift))));
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -54,6 +54,10 @@ public record GeoTag(
         return new GeoTag(lat, lon, heading, speedMps, time, accuracyM, altitudeM);
     }
 
+    public GeoTag withTime(Instant t) {
+        return new GeoTag(lat, lon, headingDeg, speedMps, t, accuracyM, altitudeM);
+    }
+
     public GeoTag withSpeed(double speed) {
         return new GeoTag(lat, lon, headingDeg, speed, time, accuracyM, altitudeM);
     }
