@@ -154,6 +154,9 @@ def main():
     ap.add_argument("--oversample", action="append", default=[], metavar="NAME=K",
                     help="repeat the train images of the source named NAME K times per epoch (repeatable), "
                          "e.g. render-subset-distractors=2 so the look-alike classes see enough examples")
+    ap.add_argument("--head-lr-mult", type=float, default=None,
+                    help="learning-rate factor for the classification heads (default 1, or the checkpoint's); "
+                         "e.g. 10 while newly added classes learn")
     ap.add_argument("--epochs", type=int, default=120)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--img", type=int, default=416, help="training crop size")
@@ -249,18 +252,37 @@ def main():
     log(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params, "
         f"{2 * count_flops(model) / 1e9:.2f} GFLOPs at 640x640 (2 x MACs)")
     model.train()
-    decay, no_decay = [], []
+    # Four groups: (body, class head) x (weights with decay, biases/norms without). The class head
+    # may learn faster (--head-lr-mult), e.g. for classes just added to a trained network.
+    a.head_lr_mult = a.head_lr_mult if a.head_lr_mult is not None else \
+        (ck["args"].get("head_lr_mult") if ck else None) or 1.0
+    groups = {k: [] for k in ("body_decay", "body_no_decay", "head_decay", "head_no_decay")}
+    group_names = {k: [] for k in groups}
     for n_, p in model.named_parameters():
-        (decay if p.ndim > 1 else no_decay).append(p)
-    opt = torch.optim.AdamW([{"params": decay, "weight_decay": a.wd}, {"params": no_decay, "weight_decay": 0.0}],
+        k = ("head" if n_.startswith("cls_heads.") else "body") + ("_decay" if p.ndim > 1 else "_no_decay")
+        groups[k].append(p)
+        group_names[k].append(n_)
+    opt = torch.optim.AdamW([{"params": groups[k], "weight_decay": a.wd if k.endswith("_decay") and
+                              not k.endswith("no_decay") else 0.0,
+                              "lr_mult": a.head_lr_mult if k.startswith("head") else 1.0} for k in groups],
                             lr=a.lr, betas=(0.9, 0.999))
+    new_order = [n_ for k in groups for n_ in group_names[k]]
     ema = EMA(model)
     start_epoch, best, train_time, it_global, history = 0, -1.0, 0.0, 0, []
     if ck is not None:
         model.load_state_dict(ck["model"])
         ema.ema.load_state_dict(ck["ema"])
         ema.updates = ck.get("ema_updates", 0)
-        opt.load_state_dict(ck["optimizer"])
+        old = ck["optimizer"]
+        if len(old["param_groups"]) == 2:  # checkpoints before the head groups: (decay, no decay)
+            named = list(model.named_parameters())
+            old_order = [n_ for n_, p_ in named if p_.ndim > 1] + [n_ for n_, p_ in named if p_.ndim <= 1]
+        else:
+            old_order = new_order
+        fresh = opt.state_dict()
+        by_name = {old_order[i]: st for i, st in old["state"].items()}
+        fresh["state"] = {i: by_name[n_] for i, n_ in enumerate(new_order) if n_ in by_name}
+        opt.load_state_dict(fresh)
         if widened is not None:
             # Adam moments of the widened rows: zero for the new classes, as for fresh parameters
             for p_ in model.parameters():
@@ -324,7 +346,7 @@ def main():
         for bi, (imgs, labels, boxes, mask) in enumerate(pf):
             lr = lr_at(epoch + bi / max(n_batches, 1))
             for g in opt.param_groups:
-                g["lr"] = lr
+                g["lr"] = lr * g.get("lr_mult", 1.0)
             x = torch.from_numpy(imgs).float().div_(255.0)
             out = model.forward_train(x)
             loss, lb, lc = lossf(out, torch.from_numpy(labels), torch.from_numpy(boxes), torch.from_numpy(mask))

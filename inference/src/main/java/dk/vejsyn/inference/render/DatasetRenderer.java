@@ -121,8 +121,7 @@ public final class DatasetRenderer {
             // what separates it from a pothole, which an unlabelled background patch did not teach.
             for (PotholeProjector.DistractorView v : PotholeProjector.visibleDistractors(plan.camera(),
                     plan.scene().distractors(), 0, vehicleD)) {
-                if (v.distanceM() <= MAX_LABEL_DISTANCE_M && v.box().width() >= MIN_BOX_W
-                        && v.box().height() >= MIN_BOX_H) {
+                if (isLabelled(v.distanceM(), v.box())) {
                     labels.add(label(classOf(v.distractor().kind()), v.box(), w, h));
                 }
             }
@@ -141,7 +140,12 @@ public final class DatasetRenderer {
     }
 
     static boolean isLabelled(PotholeView v) {
-        return v.distanceM() <= MAX_LABEL_DISTANCE_M && v.box().width() >= MIN_BOX_W && v.box().height() >= MIN_BOX_H;
+        return isLabelled(v.distanceM(), v.box());
+    }
+
+    /** The labelling rule of potholes and look-alikes alike: near enough, and big enough in the image. */
+    static boolean isLabelled(double distanceM, PixelBox box) {
+        return distanceM <= MAX_LABEL_DISTANCE_M && box.width() >= MIN_BOX_W && box.height() >= MIN_BOX_H;
     }
 
     /**

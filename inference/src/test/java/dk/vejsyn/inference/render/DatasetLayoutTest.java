@@ -98,8 +98,7 @@ class DatasetLayoutTest {
                         v.box().centreX() / 1280);
                 boolean labelled = sample.labels().stream().anyMatch(l -> l.startsWith(label));
                 assertThat(labelled).as(v.distractor().id() + " labelled")
-                        .isEqualTo(v.distanceM() <= DatasetRenderer.MAX_LABEL_DISTANCE_M
-                                && v.box().width() >= DatasetRenderer.MIN_BOX_W && v.box().height() >= DatasetRenderer.MIN_BOX_H);
+                        .isEqualTo(DatasetRenderer.isLabelled(v.distanceM(), v.box()));
             }
         }
         assertThat(perClass).containsKey("pothole");
