@@ -86,8 +86,12 @@ class TaskAlignedAssigner:
 
 
 class DetectionLoss:
-    def __init__(self, num_classes=1, box_gain=7.5, cls_gain=0.5):
+    def __init__(self, num_classes=1, box_gain=7.5, cls_gain=0.5, lookalike_gain=1.0):
+        """lookalike_gain: weight of the class-0 (pothole) term at anchors assigned to another class
+        (a look-alike). Its target there is 0 anyway, as on any background; the gain makes "this is
+        not a pothole" count more where the network is most tempted to say it is."""
         self.nc = num_classes
+        self.lookalike_gain = lookalike_gain
         self.assigner = TaskAlignedAssigner()
         self.box_gain, self.cls_gain = box_gain, cls_gain
         self.bce = nn.BCEWithLogitsLoss(reduction="none")
@@ -97,7 +101,13 @@ class DetectionLoss:
         t_boxes, t_scores, fg = self.assigner(logits.detach().sigmoid(), boxes.detach(), anchors, strides,
                                               gt_labels, gt_boxes, mask_gt)
         ts_sum = max(t_scores.sum().item(), 1.0)
-        loss_cls = self.bce(logits, t_scores).sum() / ts_sum
+        bce = self.bce(logits, t_scores)
+        if self.nc > 1 and self.lookalike_gain != 1.0:
+            lookalike = fg & (t_scores[..., 1:].sum(-1) > 0)  # [B,N]: anchors assigned to a look-alike
+            w = torch.ones_like(bce)
+            w[..., 0] = torch.where(lookalike, torch.full_like(w[..., 0], self.lookalike_gain), w[..., 0])
+            bce = bce * w
+        loss_cls = bce.sum() / ts_sum
         if fg.any():
             w = t_scores.sum(-1)[fg]
             ciou = bbox_iou(boxes[fg], t_boxes[fg], ciou=True)

@@ -157,6 +157,9 @@ def main():
     ap.add_argument("--head-lr-mult", type=float, default=None,
                     help="learning-rate factor for the classification heads (default 1, or the checkpoint's); "
                          "e.g. 10 while newly added classes learn")
+    ap.add_argument("--lookalike-gain", type=float, default=None,
+                    help="weight of the pothole class's 'no' at anchors assigned to a look-alike class "
+                         "(default 1, or the checkpoint's)")
     ap.add_argument("--epochs", type=int, default=120)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--img", type=int, default=416, help="training crop size")
@@ -304,7 +307,11 @@ def main():
     if deadline is not None:
         log(f"deadline {datetime.datetime.utcfromtimestamp(deadline):%Y-%m-%d %H:%M:%S} UTC; "
             f"time budget for the schedule {budget / 60:.0f} min (incl. {train_time / 60:.0f} min already trained)")
-    lossf = DetectionLoss(model.nc)
+    a.lookalike_gain = a.lookalike_gain if a.lookalike_gain is not None else \
+        (ck["args"].get("lookalike_gain") if ck else None) or 1.0
+    lossf = DetectionLoss(model.nc, lookalike_gain=a.lookalike_gain)
+    log(f"classes {class_names}; oversample {a.oversample or 'none'}; class-head lr x{a.head_lr_mult}; "
+        f"look-alike gain {a.lookalike_gain}")
 
     csv_path = os.path.join(run_dir, "log.csv")
     fields = ["epoch", "time_utc", "train_min", "epoch_s", "lr", "images", "loss", "loss_box", "loss_cls"] + \
