@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * 3.7.1 with its AVX, AVX2 or AVX-512 kernels returned NaN or different values for identical
  * inputs, depending on the thread and the run (the sample drive gave 0 to 23 detections from run
  * to run). Nothing failed; the findings were just wrong. Capping oneDNN at SSE4.1
- * ({@code ONEDNN_MAX_CPU_ISA=SSE41}, set by {@code bin/vejsyn} and the build) gave identical
- * outputs every time. A road department must not get wrong findings silently, so every model load
- * runs fixed inputs (a flat grey frame, the letterbox colour, and a smooth pattern) through fresh
+ * ({@code ONEDNN_MAX_CPU_ISA=SSE41}) gave identical outputs every time; the build always sets it,
+ * and {@code bin/vejsyn} checks the wide kernels once per CPU and keeps the cap only where they
+ * misbehave. A road department must not get wrong findings silently, so every model load runs
+ * fixed inputs (a flat grey frame, the letterbox colour, and a smooth pattern) through fresh
  * predictors on fresh threads, as the pipeline's workers do, and compares the outputs.
  */
 final class RepeatabilityCheck {
@@ -62,8 +63,9 @@ final class RepeatabilityCheck {
                 throw new IllegalStateException(String.format(java.util.Locale.ROOT,
                         "the model %s does not give the same, finite output for the same input on this machine "
                                 + "(%s, run %d: %s): its detections could not be trusted. Start it with "
-                                + "ONEDNN_MAX_CPU_ISA=SSE41 in the environment (bin/vejsyn and the build do; "
-                                + "README, 'Platform notes')",
+                                + "ONEDNN_MAX_CPU_ISA=SSE41 in the environment (the build does; bin/vejsyn chooses "
+                                + "per CPU and remembers it in ~/.cache/vejsyn/onednn-isa-*: delete that file to "
+                                + "check again; README, 'Platform notes')",
                         spec.modelFile().getFileName(), what, run,
                         Float.isNaN(worst) ? "not a number in the output" : "differs from run 1 by up to " + worst));
             }
