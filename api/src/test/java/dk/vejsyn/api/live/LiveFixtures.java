@@ -87,6 +87,22 @@ final class LiveFixtures {
         return out;
     }
 
+    /**
+     * An HTTP frame upload of {@code f} for {@code vehicle} in municipality 461, as the vehicle
+     * simulator sends it, under another frame id and capture time.
+     */
+    static org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder httpFrame(String vehicle,
+            SampleFrame f, String frameId, java.time.Instant time) {
+        var b = org.springframework.test.web.servlet.request.MockMvcRequestBuilders
+                .post("/api/v1/vehicles/{id}/frames", vehicle)
+                .contentType(org.springframework.http.MediaType.IMAGE_JPEG).content(f.jpeg()).param("municipality", "461");
+        Map<String, String> fields = new java.util.HashMap<>(f.fields());
+        fields.put(FrameFields.FRAME_ID, frameId);
+        fields.put(FrameFields.TIME, time.toString());
+        fields.forEach((k, v) -> b.param(k, v));
+        return b;
+    }
+
     static String uniqueId(String prefix) {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }

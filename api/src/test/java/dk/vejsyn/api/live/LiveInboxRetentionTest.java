@@ -1,7 +1,6 @@
 package dk.vejsyn.api.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -12,11 +11,9 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /**
  * The inbox forgets processed frames after {@code vejsyn.live.inbox-retention}: old done and
@@ -67,13 +64,7 @@ class LiveInboxRetentionTest extends PostgisIntegrationTest {
     @Test
     void framesCapturedBeforeTheRetentionAreRefused() throws Exception {
         SampleFrame f = LiveFixtures.frames(10).get(0);
-        MockHttpServletRequestBuilder b = post("/api/v1/vehicles/{id}/frames", vehicle)
-                .contentType(MediaType.IMAGE_JPEG).content(f.jpeg()).param("municipality", "461");
-        java.util.Map<String, String> fields = new java.util.HashMap<>(f.fields());
-        fields.put(FrameFields.FRAME_ID, "ancient");
-        fields.put(FrameFields.TIME, Instant.now().minus(Duration.ofDays(3)).toString());
-        fields.forEach((k, v) -> b.param(k, v));
-        mvc.perform(b).andExpect(status().isUnprocessableEntity())
+        mvc.perform(LiveFixtures.httpFrame(vehicle, f, "ancient", Instant.now().minus(Duration.ofDays(3)))).andExpect(status().isUnprocessableEntity())
                 .andExpect(jsonPath("$.type").value(org.hamcrest.Matchers.endsWith("too-old")))
                 .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("send old footage as an upload")));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM live_frame WHERE vehicle = ?", Integer.class, vehicle)).isZero();

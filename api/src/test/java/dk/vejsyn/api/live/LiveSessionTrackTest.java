@@ -3,7 +3,6 @@ package dk.vejsyn.api.live;
 import static dk.vejsyn.api.live.LiveFixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
@@ -14,19 +13,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.MediaType;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.servlet.ResultActions;
-import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
 
 /**
  * A stream session's drive: its track is redrawn while frames come in (every 10th frame at this
@@ -105,13 +100,7 @@ class LiveSessionTrackTest extends PostgisIntegrationTest {
     }
 
     private ResultActions send(SampleFrame f, String frameId, Instant time) throws Exception {
-        MockHttpServletRequestBuilder b = post("/api/v1/vehicles/{id}/frames", vehicle)
-                .contentType(MediaType.IMAGE_JPEG).content(f.jpeg()).param("municipality", "461");
-        Map<String, String> fields = new HashMap<>(f.fields());
-        fields.put(FrameFields.FRAME_ID, frameId);
-        fields.put(FrameFields.TIME, time.toString());
-        fields.forEach((k, v) -> b.param(k, v));
-        return mvc.perform(b);
+        return mvc.perform(LiveFixtures.httpFrame(vehicle, f, frameId, time));
     }
 
     private int done() {
