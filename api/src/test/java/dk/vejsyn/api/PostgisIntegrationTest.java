@@ -1,5 +1,6 @@
 package dk.vejsyn.api;
 
+import dk.vejsyn.api.config.ConnectionSettings;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -19,8 +20,13 @@ import org.springframework.test.context.DynamicPropertySource;
 @AutoConfigureMockMvc
 public abstract class PostgisIntegrationTest {
 
+    /**
+     * {@code VEJSYN_TEST_JDBC_URL}, else database {@code vejsyn_test} on the server the service's
+     * settings name ({@code VEJSYN_PG_HOST/PORT/USER}; never {@code VEJSYN_JDBC_URL}: tests empty tables).
+     */
     public static final String JDBC_URL = Optional.ofNullable(System.getenv("VEJSYN_TEST_JDBC_URL"))
-            .filter(s -> !s.isBlank()).orElse("jdbc:postgresql://127.0.0.1:5432/vejsyn_test?user=postgres");
+            .filter(s -> !s.isBlank())
+            .orElseGet(() -> ConnectionSettings.fromSystemEnvironment().serverJdbcUrl("vejsyn_test"));
 
     @DynamicPropertySource
     static void datasource(DynamicPropertyRegistry r) {

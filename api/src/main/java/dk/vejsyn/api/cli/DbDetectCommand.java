@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 public class DbDetectCommand extends DetectCommand {
 
     @Option(names = "--db", arity = "0..1", paramLabel = "JDBC_URL", fallbackValue = "",
-            description = "Write findings to PostGIS (default URL: VEJSYN_JDBC_URL or jdbc:postgresql://127.0.0.1:5432/vejsyn?user=postgres).")
+            description = {"Write findings to PostGIS (default URL: VEJSYN_JDBC_URL, else database vejsyn on",
+                "VEJSYN_PG_HOST:VEJSYN_PG_PORT as VEJSYN_PG_USER; 127.0.0.1:5432, postgres)."})
     String db;
 
     @Option(names = "--municipality", defaultValue = "461", paramLabel = "CODE",

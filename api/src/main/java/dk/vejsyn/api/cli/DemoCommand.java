@@ -36,7 +36,10 @@ public class DemoCommand implements Callable<Integer> {
     @Option(names = "--port", description = "HTTP port (default: PORT or 8080).")
     Integer port;
 
-    @Option(names = "--db", paramLabel = "JDBC_URL", description = "Database (default: VEJSYN_JDBC_URL or the local vejsyn database).")
+    @Option(names = "--db", paramLabel = "JDBC_URL",
+            description = {"Database (default: VEJSYN_JDBC_URL, else database vejsyn on VEJSYN_PG_HOST:VEJSYN_PG_PORT",
+                "as VEJSYN_PG_USER; 127.0.0.1:5432, postgres). The MQTT broker: VEJSYN_MQTT_URL, else",
+                "tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT (127.0.0.1:1883)."})
     String db;
 
     @Option(names = "--exit", description = "Stop after printing the URLs instead of serving (for scripts and tests).")

@@ -15,7 +15,9 @@ public class ServeCommand implements Callable<Integer> {
     Integer port;
 
     @Option(names = "--db", paramLabel = "JDBC_URL",
-            description = "Database (default: VEJSYN_JDBC_URL or jdbc:postgresql://127.0.0.1:5432/vejsyn?user=postgres).")
+            description = {"Database (default: VEJSYN_JDBC_URL, else database vejsyn on VEJSYN_PG_HOST:VEJSYN_PG_PORT",
+                "as VEJSYN_PG_USER; 127.0.0.1:5432, postgres). The MQTT broker: VEJSYN_MQTT_URL, else",
+                "tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT (127.0.0.1:1883)."})
     String db;
 
     @Override

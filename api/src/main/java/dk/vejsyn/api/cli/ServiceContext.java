@@ -1,6 +1,8 @@
 package dk.vejsyn.api.cli;
 
 import dk.vejsyn.api.VejsynApplication;
+import dk.vejsyn.api.config.ConnectionReport;
+import dk.vejsyn.api.config.ConnectionSettings;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.WebApplicationType;
@@ -13,13 +15,21 @@ final class ServiceContext {
 
     /**
      * @param web whether to start the HTTP server; the service (with HTTP) also runs upload jobs
-     * @param quiet whether to keep Spring's start-up logging out of a CLI command's output
+     * @param quiet whether to keep Spring's start-up logging out of a CLI command's output (the
+     *     database and broker in use are printed on stderr then; otherwise they are logged)
+     * @param jdbcUrl the database ({@code --db}); null: {@code VEJSYN_JDBC_URL}, else
+     *     {@code VEJSYN_PG_HOST/PORT/USER} ({@link ConnectionSettings})
      */
     static ConfigurableApplicationContext start(boolean web, boolean quiet, String jdbcUrl, Integer port) {
+        // Malformed connection settings are bad input: one line (exit 2) before Spring starts, not
+        // Spring's failure report. Spring itself takes them from the same variables (ConnectionEnvironment).
+        ConnectionSettings settings = ConnectionSettings.fromSystemEnvironment();
+        settings.jdbcUrl();
+        settings.mqttUrl();
         // Passed as command-line arguments: they must win over application.yml and the environment.
         List<String> args = new ArrayList<>();
         if (jdbcUrl != null) {
-            args.add("--spring.datasource.url=" + jdbcUrl);
+            args.add("--spring.datasource.url=" + ConnectionSettings.checkJdbcUrl(jdbcUrl, "--db"));
         }
         if (port != null) {
             args.add("--server.port=" + port);
@@ -32,6 +42,8 @@ final class ServiceContext {
         // up queued jobs, nor leave them half-done when it exits.
         args.add("--" + VejsynApplication.JOB_SERVER_PROPERTY + "=" + web);
         if (quiet) {
+            // The database and broker in use, as plain lines beside the command's own progress.
+            args.add("--" + ConnectionReport.MODE_PROPERTY + "=stderr");
             args.add("--spring.main.banner-mode=off");
             args.add("--logging.level.root=warn");
             args.add("--logging.level.ai.djl=error");

@@ -1,5 +1,6 @@
 package dk.vejsyn.api.cli;
 
+import dk.vejsyn.api.config.ConnectionSettings;
 import dk.vejsyn.api.live.VehicleSimulator;
 import dk.vejsyn.inference.InputException;
 import java.nio.file.Files;
@@ -23,7 +24,9 @@ public class SimulateVehicleCommand implements Callable<Integer> {
     double rate;
 
     static final class Target {
-        @Option(names = "--mqtt", paramLabel = "BROKER_URL", description = "MQTT broker, e.g. tcp://127.0.0.1:1883.")
+        @Option(names = "--mqtt", arity = "0..1", fallbackValue = "", paramLabel = "BROKER_URL",
+                description = {"MQTT broker, e.g. tcp://127.0.0.1:1883 (without a URL: VEJSYN_MQTT_URL, else",
+                    "tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT, the service's; 127.0.0.1:1883)."})
         String mqtt;
 
         @Option(names = "--http", paramLabel = "BASE_URL", description = "Service base URL, e.g. http://localhost:8080.")
@@ -62,12 +65,14 @@ public class SimulateVehicleCommand implements Callable<Integer> {
         if (!Files.exists(images)) {
             throw new InputException(drive + ": no such folder or zip");
         }
+        String broker = target.mqtt == null ? null : target.mqtt.isEmpty()
+                ? ConnectionSettings.fromSystemEnvironment().mqttUrl() : ConnectionSettings.checkMqttUrl(target.mqtt, "--mqtt");
         long t0 = System.nanoTime();
-        try (VehicleSimulator sim = target.mqtt != null
-                ? VehicleSimulator.mqtt(target.mqtt, topicPrefix, municipality, vehicle, framePrefix, System.err::println)
+        try (VehicleSimulator sim = broker != null
+                ? VehicleSimulator.mqtt(broker, topicPrefix, municipality, vehicle, framePrefix, System.err::println)
                 : VehicleSimulator.http(target.http, municipality, vehicle, framePrefix, System.err::println)) {
             System.err.printf("vehicle %s (municipality %s) sending %s at %.1f frames/s to %s%n", vehicle, municipality,
-                    images, rate, target.mqtt != null ? target.mqtt : target.http);
+                    images, rate, broker != null ? ConnectionSettings.redact(broker) : target.http);
             VehicleSimulator.Stats stats = sim.replay(images, rate, limit, recordedTimes);
             double s = (System.nanoTime() - t0) / 1e9;
             System.out.printf("%s in %.1f s (%.2f frames/s)%n", stats, s, stats.sent.get() / s);

@@ -1,5 +1,6 @@
 package dk.vejsyn.api.live;
 
+import dk.vejsyn.api.config.ConnectionSettings;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -17,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param enabled whether this instance accepts live frames at all (HTTP endpoint, MQTT consumer, workers)
  * @param mqttEnabled whether to consume MQTT (off: HTTP only)
- * @param brokerUrl MQTT 5 broker, {@code tcp://host:port}
+ * @param brokerUrl MQTT 5 broker, {@code tcp://host:port}: {@code VEJSYN_MQTT_URL}, else from
+ *     {@code VEJSYN_MQTT_HOST}/{@code VEJSYN_MQTT_PORT} ({@link ConnectionSettings})
  * @param topicPrefix frames arrive on {@code {prefix}/{municipality}/{vehicle}/frames}; rejected
  *     messages go to {@code {prefix}/dead-letter/{municipality}/{vehicle}/rejected}
  * @param shareGroup MQTT 5 shared-subscription group: instances in one group split the stream
@@ -51,7 +53,8 @@ import org.springframework.validation.annotation.Validated;
 public record LiveProperties(
         @DefaultValue("true") boolean enabled,
         @DefaultValue("true") boolean mqttEnabled,
-        @DefaultValue("tcp://127.0.0.1:1883") @NotBlank @Pattern(regexp = "tcp://[^:/]+(:[0-9]+)?") String brokerUrl,
+        @DefaultValue(ConnectionSettings.DEFAULT_MQTT_URL) @NotBlank @Pattern(regexp = ConnectionSettings.MQTT_URL_PATTERN)
+        String brokerUrl,
         @DefaultValue("vejsyn/v1") @NotBlank @Pattern(regexp = "[^#+$][^#+]*") String topicPrefix,
         @DefaultValue("vejsyn") @NotBlank @Pattern(regexp = "[A-Za-z0-9_-]+") String shareGroup,
         @DefaultValue("") String clientId,

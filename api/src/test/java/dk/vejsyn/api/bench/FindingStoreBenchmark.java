@@ -1,5 +1,6 @@
 package dk.vejsyn.api.bench;
 
+import dk.vejsyn.api.config.ConnectionSettings;
 import dk.vejsyn.api.drive.DriveInfo;
 import dk.vejsyn.api.finding.FindingFilter;
 import dk.vejsyn.api.finding.FindingQueries;
@@ -53,7 +54,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class FindingStoreBenchmark {
 
     static final String URL = Optional.ofNullable(System.getenv("VEJSYN_BENCH_JDBC_URL"))
-            .orElse("jdbc:postgresql://127.0.0.1:5432/vejsyn_bench?user=postgres");
+            .orElseGet(() -> ConnectionSettings.fromSystemEnvironment().serverJdbcUrl("vejsyn_bench"));
     static final int FINDINGS = 1_000_000;
 
     static {

@@ -6,6 +6,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
+import dk.vejsyn.api.config.ConnectionSettings;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.frame.GeoFrame;
 import dk.vejsyn.inference.frame.GeoTag;
@@ -29,8 +30,9 @@ import java.util.function.IntPredicate;
 
 /** Frames of the bundled sample drive, an MQTT test client, and waiting. */
 final class LiveFixtures {
+    /** {@code VEJSYN_TEST_MQTT_URL}, else the broker on {@code VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT} (127.0.0.1:1883). */
     static final String MQTT_URL = Optional.ofNullable(System.getenv("VEJSYN_TEST_MQTT_URL"))
-            .filter(s -> !s.isBlank()).orElse("tcp://127.0.0.1:1883");
+            .filter(s -> !s.isBlank()).orElseGet(() -> ConnectionSettings.fromSystemEnvironment().serverMqttUrl());
     static final Path IMAGES = Path.of(System.getProperty("vejsyn.repo.root", ".."))
             .resolve("sample-images/odense-drive/images");
 
