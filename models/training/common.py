@@ -4,6 +4,8 @@ The preprocessing / decoding / NMS / matching implemented here is THE reference 
 Java evaluator must reproduce (see models/README.md, section "Evaluation protocol").
 """
 import os
+import re
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -27,20 +29,164 @@ def read_split(ds_dir, split):
                   if n.lower().endswith(IMG_EXTS))
 
 
-def read_labels(ds_dir, name, w, h):
-    """YOLO label file -> (boxes xyxy in pixels float32 [M,4], classes int64 [M])."""
+# --------------------------------------------------------------------------- label mapping
+# The datasets' class ids are their own (../shared/datasets/README.md: 0 pothole, 1 longitudinal,
+# 2 transverse, 3 alligator crack, 4 crack of unknown type; the project's rendered scenes: 0 pothole,
+# 1 crack, 2 patch, 3 manhole_cover, 4 road_paint). They are mapped to class NAMES here, per source
+# and label folder, and the names to the model's output rows by `read_labels` (a model row is a
+# name in its `classes` list). An id a table does not list is an error, never passed through.
+
+# Output rows of the shipped model (models/pothole-detector.json "classes"): pothole, then the
+# look-alikes taught on rendered scenes. Its "crack" row has only seen rendered cracks so far.
+MODEL_CLASSES = ("pothole", "crack", "patch", "manhole_cover", "road_paint")
+# Typed crack labels go to the model's "crack" row when it has no row of their own type.
+CLASS_PARENT = {"crack_longitudinal": "crack", "crack_transverse": "crack", "crack_alligator": "crack"}
+CRACK_CLASSES = ("crack", "crack_longitudinal", "crack_transverse", "crack_alligator")
+
+
+class LabelFolder(NamedTuple):
+    folder: str      # label folder of the source: <source>/<folder>/<image stem>.txt
+    ids: dict        # dataset class id -> class name
+    annotates: tuple  # class names this folder is exhaustive for (an image without such a box has none);
+    #                   a source not annotated for a class is skipped for it, never taken as a negative
+
+
+class LabelSource(NamedTuple):
+    name: str
+    folders: tuple
+    photographs: bool = True  # False for the project's rendered scenes
+
+
+_TYPED = ("crack_longitudinal", "crack_transverse", "crack_alligator")
+LABEL_SOURCES = {s.name: s for s in (
+    LabelSource("chitholian-annotated-potholes", (
+        LabelFolder("labels", {0: "pothole"}, ("pothole",)),)),  # its cracks are not labelled
+    LabelSource("dnit-brazil-highway-potholes", (
+        LabelFolder("labels", {0: "pothole"}, ("pothole",)),
+        LabelFolder("labels-crack", {4: "crack"}, ("crack",)))),  # crack type not given
+    LabelSource("rdd2022-china-motorbike", (
+        LabelFolder("labels", {0: "pothole", 1: "crack_longitudinal", 2: "crack_transverse", 3: "crack_alligator"},
+                    ("pothole", "crack") + _TYPED),)),
+    # bin/vejsyn render-dataset (SOURCE.md starts with "# vejsyn-render"), any folder name
+    LabelSource("vejsyn-render", (
+        LabelFolder("labels", {0: "pothole", 1: "crack", 2: "patch", 3: "manhole_cover", 4: "road_paint"},
+                    ("pothole", "crack", "patch", "manhole_cover", "road_paint")),), photographs=False),
+)}
+# A folder none of the above (e.g. parity.sh's temporary subsets, a private hold-out set): potholes only.
+POTHOLE_ONLY = LabelSource("unknown source (potholes only, id 0)",
+                           (LabelFolder("labels", {0: "pothole"}, ("pothole",)),))
+
+
+class LabelError(ValueError):
+    pass
+
+
+def _source_md_title(ds_dir):
+    p = os.path.join(ds_dir, "SOURCE.md")
+    if not os.path.isfile(p):
+        return None, ""
+    with open(p, encoding="utf-8") as f:
+        text = f.read()
+    first = text.lstrip().split("\n", 1)[0]
+    return (first[2:].split()[0] if first.startswith("# ") and len(first) > 2 else None), text
+
+
+_source_cache = {}
+
+
+def label_source(ds_dir):
+    """The LabelSource of a dataset folder: the rendered scenes by their SOURCE.md title, the shared
+    sources by folder name (or SOURCE.md title, for subsets that carry it), else POTHOLE_ONLY."""
+    key = os.path.abspath(ds_dir)
+    if key in _source_cache:
+        return _source_cache[key]
+    title, text = _source_md_title(key)
+    if title == "vejsyn-render":
+        src = LABEL_SOURCES["vejsyn-render"]
+        # the renderer writes its class list into SOURCE.md: it must agree with the table
+        m = re.search(r"Classes: ((?:\d+ = \w+(?:, )?)+)", text)
+        if m:
+            listed = {int(i): n for i, n in re.findall(r"(\d+) = (\w+)", m.group(1))}
+            if any(src.folders[0].ids.get(i) != n for i, n in listed.items()):
+                raise LabelError(f"{key}/SOURCE.md lists classes {listed}, the table in common.py has "
+                                 f"{src.folders[0].ids}: update LABEL_SOURCES['vejsyn-render']")
+    else:
+        src = LABEL_SOURCES.get(os.path.basename(key.rstrip("/"))) or LABEL_SOURCES.get(title) or POTHOLE_ONLY
+    _source_cache[key] = src
+    return src
+
+
+def model_row(label, classes):
+    """Output row of a class name in the model's class list (typed cracks fall back to "crack"), or None."""
+    if label in classes:
+        return classes.index(label)
+    parent = CLASS_PARENT.get(label)
+    return classes.index(parent) if parent in classes else None
+
+
+def uses_label(src, label, real_cracks):
+    """Real (photographed) crack labels are used only when asked for (real_cracks): the shipped model's
+    "crack" row is a rendered look-alike, and pothole training must not change by their presence."""
+    return real_cracks or not (src.photographs and label in CRACK_CLASSES)
+
+
+def annotated_rows(ds_dir, classes=MODEL_CLASSES, real_cracks=False):
+    """bool [len(classes)]: rows the source's labels are exhaustive for (absence of a box = negative)."""
+    src = label_source(ds_dir)
+    out = np.zeros(len(classes), bool)
+    for fo in src.folders:
+        for label in fo.annotates:
+            if label in classes and uses_label(src, label, real_cracks):
+                out[classes.index(label)] = True
+    return out
+
+
+def damage_rows_skipped(ds_dir, classes=MODEL_CLASSES, real_cracks=False):
+    """bool [len(classes)]: damage rows (pothole; the crack rows too with real_cracks) the source is not
+    annotated for. Training leaves these rows out of the loss on the source's images. Look-alike rows
+    (patch, manhole_cover, road_paint, and crack while real cracks are off) keep the shipped model's
+    rule: a photograph without such a box counts as a negative for them."""
+    damage = ("pothole",) + (CRACK_CLASSES if real_cracks else ())
+    ann = annotated_rows(ds_dir, classes, real_cracks)
+    return np.array([c in damage and not ann[i] for i, c in enumerate(classes)], bool)
+
+
+def read_labels(ds_dir, name, w, h, classes=MODEL_CLASSES, real_cracks=False):
+    """Label files of one image (every label folder of the source, see LABEL_SOURCES) -> (boxes xyxy in
+    pixels float32 [M,4], model rows int64 [M]). YOLO lines "class cx cy w h" normalised by w, h.
+    Labels of classes the model has no row for (e.g. look-alikes for a 1-class model, real cracks
+    without real_cracks) are left out. An id the source's table does not list, or a malformed line, is
+    a LabelError naming the file and line."""
+    src = label_source(ds_dir)
     stem = os.path.splitext(name)[0]
-    p = os.path.join(ds_dir, "labels", stem + ".txt")
     boxes, cls = [], []
-    if os.path.isfile(p):
+    for fo in src.folders:
+        p = os.path.join(ds_dir, fo.folder, stem + ".txt")
+        if not os.path.isfile(p):
+            continue
         with open(p) as f:
-            for ln in f:
+            for lineno, ln in enumerate(f, 1):
                 v = ln.split()
-                if len(v) < 5:
+                if not v:
                     continue
-                c, cx, cy, bw, bh = int(float(v[0])), *map(float, v[1:5])
+                try:
+                    cf = float(v[0])
+                    cx, cy, bw, bh = map(float, v[1:5])
+                    if len(v) < 5 or cf != int(cf):
+                        raise ValueError
+                except (ValueError, OverflowError):
+                    raise LabelError(f"{p}:{lineno}: expected 'class cx cy w h', got {ln.strip()!r}") from None
+                c = int(cf)
+                if c not in fo.ids:
+                    raise LabelError(f"{p}:{lineno}: class id {c} is not in the label table of {src.name} "
+                                     f"{fo.folder}/ (ids {sorted(fo.ids)}); add it to LABEL_SOURCES in "
+                                     f"models/training/common.py")
+                label = fo.ids[c]
+                row = model_row(label, classes) if uses_label(src, label, real_cracks) else None
+                if row is None:
+                    continue
                 boxes.append([(cx - bw / 2) * w, (cy - bh / 2) * h, (cx + bw / 2) * w, (cy + bh / 2) * h])
-                cls.append(c)
+                cls.append(row)
     return (np.array(boxes, np.float32).reshape(-1, 4), np.array(cls, np.int64))
 
 

@@ -7,31 +7,39 @@ import time
 import cv2
 import numpy as np
 
-from common import PAD_VALUE, letterbox, load_image, read_labels, read_split
+from common import (MODEL_CLASSES, PAD_VALUE, damage_rows_skipped, label_source, letterbox, load_image,
+                    read_labels, read_split)
 
 cv2.setNumThreads(1)
 
 
 class Source:
-    """One dataset directory and split, images decoded once (BGR uint8) and kept in memory."""
+    """One dataset directory and split, images decoded once (BGR uint8) and kept in memory.
+    Labels are mapped to the rows of `classes` by the source's label table (common.LABEL_SOURCES);
+    real crack labels only with real_cracks. `skip_rows` (bool per class) are the damage classes this
+    source is not annotated for: the loss leaves them out on its images."""
 
-    def __init__(self, ds_dir, split, log=print):
+    def __init__(self, ds_dir, split, log=print, classes=MODEL_CLASSES, real_cracks=False):
         self.dir = os.path.abspath(ds_dir)
         self.name = os.path.basename(self.dir.rstrip("/"))
         self.split = split
+        self.label_source = label_source(self.dir).name
+        self.skip_rows = damage_rows_skipped(self.dir, list(classes), real_cracks)
         t0 = time.time()
         self.names = read_split(self.dir, split)
         self.images, self.boxes, self.classes = [], [], []
         for n in self.names:
             img = load_image(os.path.join(self.dir, "images", n))
             h, w = img.shape[:2]
-            b, c = read_labels(self.dir, n, w, h)
+            b, c = read_labels(self.dir, n, w, h, list(classes), real_cracks)
             self.images.append(img)
             self.boxes.append(b)
             self.classes.append(c)
         nb = sum(len(b) for b in self.boxes)
+        skipped = [c for c, s in zip(classes, self.skip_rows) if s]
         log(f"[data] {self.name}/{split}: {len(self.names)} images, {nb} boxes, "
-            f"{sum(len(b) == 0 for b in self.boxes)} negatives, decoded in {time.time() - t0:.1f}s")
+            f"{sum(len(b) == 0 for b in self.boxes)} negatives, decoded in {time.time() - t0:.1f}s "
+            f"(labels: {self.label_source}{'; not annotated for ' + ','.join(skipped) if skipped else ''})")
 
     def __len__(self):
         return len(self.names)
@@ -125,8 +133,9 @@ class CropAugment:
         return np.ascontiguousarray(rgb.transpose(2, 0, 1)), nb.astype(np.float32), nc
 
 
-def collate(samples):
-    """List of (chw uint8, boxes, classes) -> (uint8 [B,3,S,S], labels [B,M], boxes [B,M,4], mask [B,M])."""
+def collate(samples, skip=None):
+    """List of (chw uint8, boxes, classes) -> (uint8 [B,3,S,S], labels [B,M], boxes [B,M,4], mask [B,M]).
+    With skip (one bool row per sample: classes to leave out of the loss), also returns it as [B,C]."""
     B = len(samples)
     M = max(1, max(len(s[1]) for s in samples))
     imgs = np.stack([s[0] for s in samples])
@@ -136,7 +145,9 @@ def collate(samples):
     for i, (_, b, c) in enumerate(samples):
         n = len(b)
         boxes[i, :n], labels[i, :n], mask[i, :n] = b, c, True
-    return imgs, labels, boxes, mask
+    if skip is None:
+        return imgs, labels, boxes, mask
+    return imgs, labels, boxes, mask, np.stack(skip)
 
 
 def epoch_plan(sources, rng, neg_fraction, repeats=None):

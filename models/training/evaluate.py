@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference evaluator (the Java `bin/vejsyn evaluate` must agree with it within 0.01 mAP@0.5).
 
-  /usr/bin/python3 models/training/evaluate.py --dataset /work/shared/datasets/dnit-brazil-highway-potholes --split test
+  /usr/bin/python3 models/training/evaluate.py --dataset ../shared/datasets/dnit-brazil-highway-potholes --split test
 
 Model: TorchScript file (default models/pothole-detector.pt, metadata from the .json next to it)
 or a training checkpoint (--checkpoint).  Protocol (documented in models/README.md):
@@ -21,7 +21,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import Evaluator, decode, letterbox, load_image, read_labels, read_split  # noqa: E402
+from common import (Evaluator, annotated_rows, decode, label_source, letterbox, load_image, read_labels,  # noqa: E402
+                    read_split)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.dirname(HERE)
@@ -109,8 +110,16 @@ def main():
     iou = a.iou if a.iou is not None else meta.get("thresholds", {}).get("iou", 0.5)
     # metrics cover the reported classes (a prefix of "classes"); look-alike classes are not detections
     nc = len(meta.get("reported_classes", meta.get("classes", ["pothole"])))
+    classes = list(meta.get("classes", ["pothole"]))
     if W % 32 or H % 32:
         sys.exit("width and height must be multiples of 32")
+    # ground truth: the dataset's ids mapped to the model's rows by the source's label table
+    # (common.LABEL_SOURCES); a source not annotated for a reported class cannot score it
+    ann = annotated_rows(a.dataset, classes, real_cracks=True)
+    missing = [classes[i] for i in range(nc) if not ann[i]]
+    if missing:
+        sys.exit(f"{a.dataset} ({label_source(a.dataset).name}) is not annotated for {missing}: "
+                 f"it cannot be evaluated for them")
 
     model = load_checkpoint_model(a.checkpoint) if a.checkpoint else torch.jit.load(a.model, map_location="cpu").eval()
 
@@ -123,7 +132,7 @@ def main():
         for n in names[i:i + 8]:
             img = load_image(os.path.join(a.dataset, "images", n))
             imgs.append(img)
-            gts.append(read_labels(a.dataset, n, img.shape[1], img.shape[0]))
+            gts.append(read_labels(a.dataset, n, img.shape[1], img.shape[0], classes, real_cracks=True))
         sub = evaluate_images(model, imgs, gts, W, H, iou=iou, num_classes=nc)
         ev.images.extend(sub.images)
     line, d = summary_line(ev, score, len(names))

@@ -27,8 +27,10 @@ from model import Detector, count_flops, fuse_for_export  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.dirname(HERE)
-DEFAULT_SOURCES = ["/work/shared/datasets/dnit-brazil-highway-potholes",
-                   "/work/shared/datasets/chitholian-annotated-potholes"]
+# ../shared/datasets beside the repository (models/training -> repository root -> ..).
+DATASETS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "datasets"))
+DEFAULT_SOURCES = [os.path.join(DATASETS, "dnit-brazil-highway-potholes"),
+                   os.path.join(DATASETS, "chitholian-annotated-potholes")]
 
 
 def parse_size(s):
@@ -60,12 +62,17 @@ def timing(model, W=640, H=640, n=10):
     return 1000 * float(np.median(t)), 1000 * float(np.min(t))
 
 
-def load_sources(dirs, split, log):
+def labels_of(ck):
+    """(classes, real_cracks) a checkpoint was trained with: how its data sources' labels are read."""
+    return ck.get("classes"), bool(ck.get("args", {}).get("real_cracks", False))
+
+
+def load_sources(dirs, split, log, classes=None, real_cracks=False):
     from data import Source
     out = []
     for d in dirs:
         if split not in ("val", "test") or os.path.isfile(os.path.join(d, "splits", split + ".txt")):
-            out.append(Source(d, split, log))
+            out.append(Source(d, split, log, classes or ["pothole"], real_cracks))
     return out
 
 
@@ -87,7 +94,7 @@ def export(checkpoint, sources=None, extra=(), sizes=("640x640", "800x512"), tes
     dirs = list(sources or ck.get("args", {}).get("data") or DEFAULT_SOURCES) + \
         list(extra or ck.get("args", {}).get("extra") or [])
     if val_sources is None:
-        val_sources = load_sources(dirs, "val", log)
+        val_sources = load_sources(dirs, "val", log, *labels_of(ck))
     # --- input size and threshold on val. Selection uses the core (--data) sources only; --extra sources
     # are evaluated at the chosen size afterwards and reported separately.
     core = {os.path.basename(d.rstrip("/")) for d in (sources or ck.get("args", {}).get("data") or DEFAULT_SOURCES)}
@@ -127,7 +134,7 @@ def export(checkpoint, sources=None, extra=(), sizes=("640x640", "800x512"), tes
     lines = []
     if test:
         if test_sources is None:
-            test_sources = load_sources(dirs, "test", log)
+            test_sources = load_sources(dirs, "test", log, *labels_of(ck))
         metrics["test"] = {}
         for s in test_sources:
             e = eval_sources(traced, [s], W, H)[s.name]

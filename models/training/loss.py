@@ -96,7 +96,9 @@ class DetectionLoss:
         self.box_gain, self.cls_gain = box_gain, cls_gain
         self.bce = nn.BCEWithLogitsLoss(reduction="none")
 
-    def __call__(self, outputs, gt_labels, gt_boxes, mask_gt):
+    def __call__(self, outputs, gt_labels, gt_boxes, mask_gt, skip=None):
+        """skip: optional bool [B,C], classes an image's source is not annotated for: their
+        classification terms are left out on that image (neither positive nor negative)."""
         boxes, logits, anchors, strides = outputs
         t_boxes, t_scores, fg = self.assigner(logits.detach().sigmoid(), boxes.detach(), anchors, strides,
                                               gt_labels, gt_boxes, mask_gt)
@@ -107,6 +109,8 @@ class DetectionLoss:
             w = torch.ones_like(bce)
             w[..., 0] = torch.where(lookalike, torch.full_like(w[..., 0], self.lookalike_gain), w[..., 0])
             bce = bce * w
+        if skip is not None and bool(skip.any()):
+            bce = bce * (~skip).unsqueeze(1).to(bce.dtype)
         loss_cls = bce.sum() / ts_sum
         if fg.any():
             w = t_scores.sum(-1)[fg]

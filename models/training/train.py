@@ -38,8 +38,10 @@ from evaluate import evaluate_cached  # noqa: E402
 from loss import DetectionLoss  # noqa: E402
 from model import Detector, count_flops, expand_classes  # noqa: E402
 
-DEFAULT_SOURCES = ["/work/shared/datasets/dnit-brazil-highway-potholes",
-                   "/work/shared/datasets/chitholian-annotated-potholes"]
+# ../shared/datasets beside the repository (models/training -> repository root -> ..).
+DATASETS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "datasets"))
+DEFAULT_SOURCES = [os.path.join(DATASETS, "dnit-brazil-highway-potholes"),
+                   os.path.join(DATASETS, "chitholian-annotated-potholes")]
 CARRY = os.path.join(HERE, "checkpoint-latest.pt")
 
 
@@ -90,6 +92,9 @@ class Prefetcher:
 
     def _run(self, sources, plan, aug, batch, seed):
         rng = np.random.default_rng(seed)
+        # per-source classes left out of the loss (damage classes a source is not annotated for);
+        # only passed on when some source has any, so the usual run is unchanged
+        any_skip = any(s.skip_rows.any() for s in sources)
         for i in range(0, len(plan) - batch + 1, batch):  # drop the last incomplete batch
             if self.stop:
                 break
@@ -97,7 +102,8 @@ class Prefetcher:
             for si, ii in plan[i:i + batch]:
                 s = sources[si]
                 samples.append(aug(s.images[ii], s.boxes[ii], s.classes[ii], rng))
-            self.q.put(collate(samples))
+            skip = [sources[si].skip_rows for si, _ in plan[i:i + batch]] if any_skip else None
+            self.q.put(collate(samples, skip))
         self.q.put(None)
 
     def __iter__(self):
@@ -160,6 +166,11 @@ def main():
     ap.add_argument("--lookalike-gain", type=float, default=None,
                     help="weight of the pothole class's 'no' at anchors assigned to a look-alike class "
                          "(default 1, or the checkpoint's)")
+    ap.add_argument("--real-cracks", action="store_true", default=None,
+                    help="also train the model's 'crack' row on the real sources' crack labels (dnit labels-crack/ "
+                         "id 4, RDD2022 ids 1-3; see LABEL_SOURCES in common.py) and leave the crack row out of "
+                         "the loss on sources not annotated for cracks. Default off (or the checkpoint's): the "
+                         "shipped model's crack row is a rendered look-alike and real crack labels are ignored")
     ap.add_argument("--epochs", type=int, default=120)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--img", type=int, default=416, help="training crop size")
@@ -215,18 +226,20 @@ def main():
     a.data, a.extra = data_dirs, extra
     class_names = a.classes.split(",") if a.classes else (ck.get("classes") if ck else None) or ["pothole"]
     a.classes = ",".join(class_names)
+    if a.real_cracks is None:
+        a.real_cracks = bool(ck["args"].get("real_cracks")) if ck else False
     log("args: " + " ".join(f"{k}={v}" for k, v in vars(a).items()))
 
     random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
 
     # ---------------- data
-    train_src = [Source(d, "train", log) for d in data_dirs + extra]
-    val_src = [Source(d, "val", log) for d in data_dirs + extra
+    # Labels are mapped per source to the rows of class_names (common.LABEL_SOURCES); classes the model
+    # does not have are background (e.g. look-alike labels for a 1-class model).
+    if a.real_cracks and not any(c.startswith("crack") for c in class_names):
+        log("--real-cracks: the model has no crack class, crack labels stay unused")
+    train_src = [Source(d, "train", log, class_names, a.real_cracks) for d in data_dirs + extra]
+    val_src = [Source(d, "val", log, class_names, a.real_cracks) for d in data_dirs + extra
                if os.path.isfile(os.path.join(d, "splits", "val.txt"))]
-    for s_ in train_src + val_src:
-        # classes the model does not have are background (e.g. look-alike labels for a 1-class model)
-        for i, c in enumerate(s_.classes):
-            s_.boxes[i], s_.classes[i] = s_.boxes[i][c < len(class_names)], c[c < len(class_names)]
     if a.limit:
         for s_ in train_src + val_src:
             for attr in ("names", "images", "boxes", "classes"):
@@ -311,7 +324,7 @@ def main():
         (ck["args"].get("lookalike_gain") if ck else None) or 1.0
     lossf = DetectionLoss(model.nc, lookalike_gain=a.lookalike_gain)
     log(f"classes {class_names}; oversample {a.oversample or 'none'}; class-head lr x{a.head_lr_mult}; "
-        f"look-alike gain {a.lookalike_gain}")
+        f"look-alike gain {a.lookalike_gain}; real crack labels {'on' if a.real_cracks else 'off'}")
 
     csv_path = os.path.join(run_dir, "log.csv")
     fields = ["epoch", "time_utc", "train_min", "epoch_s", "lr", "images", "loss", "loss_box", "loss_cls"] + \
@@ -350,13 +363,14 @@ def main():
         s_loss = s_box = s_cls = 0.0
         nb = 0
         cut = False
-        for bi, (imgs, labels, boxes, mask) in enumerate(pf):
+        for bi, (imgs, labels, boxes, mask, *skip) in enumerate(pf):
             lr = lr_at(epoch + bi / max(n_batches, 1))
             for g in opt.param_groups:
                 g["lr"] = lr * g.get("lr_mult", 1.0)
             x = torch.from_numpy(imgs).float().div_(255.0)
             out = model.forward_train(x)
-            loss, lb, lc = lossf(out, torch.from_numpy(labels), torch.from_numpy(boxes), torch.from_numpy(mask))
+            loss, lb, lc = lossf(out, torch.from_numpy(labels), torch.from_numpy(boxes), torch.from_numpy(mask),
+                                 torch.from_numpy(skip[0]) if skip else None)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 10.0)
