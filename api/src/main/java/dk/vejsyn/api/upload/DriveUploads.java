@@ -62,7 +62,7 @@ public class DriveUploads {
                     video ? spool.store(dir, "video", u.video(), "video.mp4") : null,
                     video ? spool.store(dir, "track", u.track(), "track.gpx") : null,
                     video ? null : spool.store(dir, "images", u.images(), "images.zip"),
-                    cameraJson, UploadJob.State.QUEUED, null, -1, 0, 0, 0, 0, 0, 0, null, null, null, null, -1, null);
+                    cameraJson, UploadJob.State.QUEUED, null, -1, 0, 0, 0, 0, 0, 0, null, null, null, null, -1, null, 0, null);
             OptionalLong expected;
             try {
                 expected = spool.check(job);
@@ -89,7 +89,7 @@ public class DriveUploads {
     private static UploadJob withTotal(UploadJob j, Long total) {
         return new UploadJob(j.id(), j.municipalityId(), j.municipalityCode(), j.driveRef(), j.vehicle(), j.kind(),
                 j.spoolDir(), j.videoFile(), j.trackFile(), j.imagesFile(), j.cameraJson(), j.state(), total,
-                j.committedFrame(), j.framesProcessed(), 0, 0, 0, 0, 0, null, null, null, null, -1, null);
+                j.committedFrame(), j.framesProcessed(), 0, 0, 0, 0, 0, null, null, null, null, -1, null, 0, null);
     }
 
     private static boolean present(MultipartFile f) {

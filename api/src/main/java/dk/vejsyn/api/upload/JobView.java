@@ -15,11 +15,15 @@ import java.util.UUID;
  * @param findings distinct findings the drive's observations belong to so far
  * @param etaSeconds estimated seconds to completion while running, from this attempt's pace
  * @param error why the job failed, or what happened to the last attempt
+ * @param runtime for a finished job: the convolution kernels its detections came from and why
+ *     (README, "Platform notes")
+ * @param passesRecomputed forward passes computed again because their first output was not
+ *     trusted; their first outputs never became detections
  */
 public record JobView(UUID id, String state, String municipality, String driveRef, String vehicle, String kind,
         Frames frames, int observations, int duplicatesSkipped, int findings, int findingsCreated,
         int findingsUpdated, Long etaSeconds, String error, int attempts, Instant createdAt, Instant startedAt,
-        Instant finishedAt) {
+        Instant finishedAt, String runtime, int passesRecomputed) {
 
     /** Frame progress; {@code total} is absent when the source cannot tell. */
     public record Frames(long done, Long total, long processed) {}
@@ -34,7 +38,7 @@ public record JobView(UUID id, String state, String municipality, String driveRe
                 j.kind().name().toLowerCase(), new Frames(done, total, j.framesProcessed()), j.observationsStored(),
                 j.duplicatesSkipped(), findings, j.findingsCreated(), j.findingsUpdated(),
                 "running".equals(state) ? eta(j, done, total, now) : null, j.error(), j.attempts(),
-                j.createdAt(), j.startedAt(), j.finishedAt());
+                j.createdAt(), j.startedAt(), j.finishedAt(), j.runtime(), j.passesRecomputed());
     }
 
     /** Remaining frames at the pace of the current attempt; unknown until it committed something. */

@@ -17,7 +17,7 @@ public record UploadJob(
         State state, Long framesTotal, long committedFrame, long framesProcessed,
         int observationsStored, int duplicatesSkipped, int findingsCreated, int findingsUpdated,
         int attempts, String error, Instant createdAt, Instant startedAt, Instant runStartedAt,
-        long runStartFrame, Instant finishedAt) {
+        long runStartFrame, Instant finishedAt, int passesRecomputed, String runtime) {
 
     /** What was uploaded. */
     public enum Kind {

@@ -4,6 +4,7 @@ import dk.vejsyn.api.config.JobProperties;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.inference.InputException;
 import dk.vejsyn.inference.detect.DetectorFactory;
+import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.geo.ObservationLocator;
@@ -68,8 +69,11 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
         }
         jobs.markRunning(id);
         try {
+            long recomputedBefore = TorchRuntime.status().recomputedPasses();
             RunReport report = process(job);
-            jobs.markSucceeded(id);
+            TorchRuntime.Status runtime = TorchRuntime.status();
+            // Process-wide count: with jobs and live frames at once, passes of both are in the difference.
+            jobs.markSucceeded(id, runtime.summary(), runtime.recomputedPasses() - recomputedBefore);
             spool.delete(job.spoolDir());
             log.info("upload job {} done: {}", id, report.summary().strip().replace('\n', ' '));
         } catch (InputException e) {

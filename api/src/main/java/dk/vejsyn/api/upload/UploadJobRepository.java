@@ -77,10 +77,15 @@ class UploadJobRepository {
                 .update();
     }
 
-    void markSucceeded(UUID id) {
+    /**
+     * Done; {@code runtime} names the kernels the detections came from, {@code recomputed} the
+     * passes of this attempt computed again after an untrusted output (TorchRuntime).
+     */
+    void markSucceeded(UUID id, String runtime, long recomputed) {
         jdbc.sql("""
-                UPDATE upload_job SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now()
-                WHERE id = ?""").param(id).update();
+                UPDATE upload_job SET state = 'succeeded', error = NULL, finished_at = now(), updated_at = now(),
+                    runtime = ?, passes_recomputed = passes_recomputed + ?
+                WHERE id = ?""").params(runtime, (int) Math.min(Integer.MAX_VALUE, recomputed), id).update();
     }
 
     void markFailed(UUID id, String error) {
@@ -114,7 +119,8 @@ class UploadJobRepository {
                 rs.getInt("observations_stored"), rs.getInt("duplicates_skipped"), rs.getInt("findings_created"),
                 rs.getInt("findings_updated"), rs.getInt("attempts"), rs.getString("error"),
                 instant(rs, "created_at"), instant(rs, "started_at"), instant(rs, "run_started_at"),
-                rs.getLong("run_start_frame"), instant(rs, "finished_at"));
+                rs.getLong("run_start_frame"), instant(rs, "finished_at"), rs.getInt("passes_recomputed"),
+                rs.getString("runtime"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {

@@ -1,13 +1,9 @@
 package dk.vejsyn.api.live;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoopTranslator;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import dk.vejsyn.api.VejsynApplication;
+import dk.vejsyn.api.config.ConnectionSettings;
 import dk.vejsyn.api.live.LiveFixtures.SampleFrame;
 import dk.vejsyn.inference.detect.DjlDetector;
 import dk.vejsyn.inference.detect.InputTensors;
@@ -52,7 +48,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 @Tag("bench")
 class LiveStreamBenchmark {
     static final String URL = Optional.ofNullable(System.getenv("VEJSYN_BENCH_LIVE_JDBC_URL"))
-            .orElse("jdbc:postgresql://127.0.0.1:5432/vejsyn_bench_live?user=postgres");
+            .orElseGet(() -> ConnectionSettings.fromSystemEnvironment().serverJdbcUrl("vejsyn_bench_live"));
     static final int WORKERS = Integer.getInteger("bench.live.workers", 2);
     static final int SATURATION_S = Integer.getInteger("bench.live.saturationSeconds", 60);
     static final int LATENCY_S = Integer.getInteger("bench.live.latencySeconds", 60);
@@ -215,7 +211,12 @@ class LiveStreamBenchmark {
                 tensors.add(InputTensors.of(fr.image(), lb, spec));
             }
         }
-        Shape shape = new Shape(1, 3, spec.inputHeight(), spec.inputWidth());
+        List<java.nio.ByteBuffer> buffers = new ArrayList<>();
+        for (float[] t : tensors) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(t.length * Float.BYTES).order(java.nio.ByteOrder.nativeOrder());
+            b.asFloatBuffer().put(t);
+            buffers.add(b);
+        }
         try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(spec)) {
             double best = 0;
             for (int round = 0; round < 3; round++) {
@@ -225,12 +226,9 @@ class LiveStreamBenchmark {
                 List<Callable<Void>> jobs = new ArrayList<>();
                 for (int w = 0; w < WORKERS; w++) {
                     jobs.add(() -> {
-                        try (Predictor<NDList, NDList> p = model.djlModel().newPredictor(new NoopTranslator(null));
-                                NDManager base = NDManager.newBaseManager()) {
+                        try (DjlDetector.Forward forward = model.newForward()) {
                             for (int i = next.getAndIncrement(); i < total; i = next.getAndIncrement()) {
-                                try (NDManager m = base.newSubManager()) {
-                                    p.predict(new NDList(m.create(tensors.get(i % tensors.size()), shape))).close();
-                                }
+                                forward.run(buffers.get(i % buffers.size()));
                             }
                         }
                         return null;

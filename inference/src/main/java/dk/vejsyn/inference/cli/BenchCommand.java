@@ -1,16 +1,11 @@
 package dk.vejsyn.inference.cli;
 
-import ai.djl.inference.Predictor;
-import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.translate.NoopTranslator;
 import dk.vejsyn.inference.InputException;
 import dk.vejsyn.inference.detect.DjlDetector;
 import dk.vejsyn.inference.detect.InputTensors;
 import dk.vejsyn.inference.detect.Letterbox;
 import dk.vejsyn.inference.detect.ModelSpec;
+import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.frame.FrameSources;
 import dk.vejsyn.inference.frame.GeoFrame;
@@ -80,6 +75,12 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--report", paramLabel = "FILE", description = "Markdown file to update (default docs/BENCHMARKS.md).")
     Path report;
 
+    @Option(names = "--kernels", split = ",", paramLabel = "aten|onednn",
+            description = "Also measure model-only with each of these convolution kernels in every round, side by "
+                    + "side (only kernels this start trusted; start with ONEDNN_MAX_CPU_ISA=SSE41 to compare oneDNN's "
+                    + "exact SSE4.1 kernels where its wider ones are wrong).")
+    List<TorchRuntime.Convolutions> kernels = List.of();
+
     @Override
     public Integer call() throws Exception {
         Path root = Path.of(System.getProperty("vejsyn.repo.root", "."));
@@ -103,6 +104,8 @@ public class BenchCommand implements Callable<Integer> {
                 double[] pipeFps = new double[rounds];
                 double[] modelCpu = new double[rounds];
                 double[] pipeCpu = new double[rounds];
+                double[][] kernelFps = new double[kernels.size()][rounds];
+                double[][] kernelCpu = new double[kernels.size()][rounds];
                 RunReport last = null;
                 for (int r = 0; r < rounds; r++) {
                     // Alternate which side goes first, so a drift of the machine during a round
@@ -119,11 +122,19 @@ public class BenchCommand implements Callable<Integer> {
                             pipeCpu[r] = (processCpuNanos() - cpu0) / 1e6 / tensors.size();
                         }
                     }
+                    for (int k = 0; k < kernels.size(); k++) {
+                        long cpu0 = processCpuNanos();
+                        kernelFps[k][r] = TorchRuntime.with(kernels.get(k), () -> modelOnly(model, spec, tensors));
+                        kernelCpu[k][r] = (processCpuNanos() - cpu0) / 1e6 / tensors.size();
+                        System.err.printf(Locale.ROOT, "round %d: model-only with %s kernels %.2f frames/s (%.1f CPU ms/frame)%n",
+                                r + 1, kernels.get(k).label(), kernelFps[k][r], kernelCpu[k][r]);
+                    }
                     System.err.printf(Locale.ROOT, "round %d: model-only %.2f frames/s (%.1f CPU ms/frame), "
                                     + "pipeline %.2f frames/s (%.1f CPU ms/frame), ratio %.3f%n",
                             r + 1, modelFps[r], modelCpu[r], pipeFps[r], pipeCpu[r], pipeFps[r] / modelFps[r]);
                 }
-                writeSection(out, THROUGHPUT, throughputTable(spec, tensors.size(), modelFps, pipeFps, modelCpu, pipeCpu, last));
+                writeSection(out, THROUGHPUT, throughputTable(spec, tensors.size(), modelFps, pipeFps, modelCpu, pipeCpu, last)
+                        + kernelTable(modelFps, modelCpu, kernelFps, kernelCpu));
             }
             if (memoryFrames > 0) {
                 writeSection(out, MEMORY, memoryRun(model, spec, cam, v, t, everyFrame));
@@ -168,7 +179,6 @@ public class BenchCommand implements Callable<Integer> {
      */
     private double modelOnly(DjlDetector.DetectorModel model, ModelSpec spec, List<ByteBuffer> tensors)
             throws Exception {
-        Shape shape = new Shape(1, 3, spec.inputHeight(), spec.inputWidth());
         int n = settings().workers();
         java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
@@ -176,12 +186,10 @@ public class BenchCommand implements Callable<Integer> {
             List<java.util.concurrent.Callable<Void>> jobs = new ArrayList<>();
             for (int w = 0; w < n; w++) {
                 jobs.add(() -> {
-                    try (Predictor<NDList, NDList> p = model.djlModel().newPredictor(new NoopTranslator(null));
-                            NDManager base = NDManager.newBaseManager()) {
+                    // Guarded like the pipeline's passes: both sides do the same trusted work.
+                    try (DjlDetector.Forward forward = model.newForward()) {
                         for (int i = next.getAndIncrement(); i < tensors.size(); i = next.getAndIncrement()) {
-                            try (NDManager m = base.newSubManager()) {
-                                p.predict(new NDList(m.create(tensors.get(i).duplicate(), shape, DataType.FLOAT32))).close();
-                            }
+                            forward.run(tensors.get(i));
                         }
                     }
                     return null;
@@ -304,15 +312,50 @@ public class BenchCommand implements Callable<Integer> {
         return sb.toString();
     }
 
+    /** Model-only with each kernel of {@code --kernels}, measured in the same rounds as the main table. */
+    private String kernelTable(double[] modelFps, double[] modelCpu, double[][] kernelFps, double[][] kernelCpu) {
+        if (kernels.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%nModel-only with other kernels, in the same "
+                + "rounds (`--kernels %s`); ratio = their frames/s over those of the kernels in use (%s):%n%n",
+                String.join(",", kernels.stream().map(k -> k.name().toLowerCase(Locale.ROOT)).toList()),
+                TorchRuntime.active().label()));
+        sb.append("| kernels | frames/s per round | median frames/s | median CPU ms/frame | median ratio |\n"
+                + "|---|---|---:|---:|---:|\n");
+        sb.append(String.format(Locale.ROOT, "| %s (in use) | %s | %.2f | %.1f | 1.000 |%n", TorchRuntime.active().label(),
+                join(modelFps), median(modelFps), median(modelCpu)));
+        for (int k = 0; k < kernels.size(); k++) {
+            double[] ratio = new double[modelFps.length];
+            for (int r = 0; r < ratio.length; r++) {
+                ratio[r] = kernelFps[k][r] / modelFps[r];
+            }
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f | %.3f |%n", kernels.get(k).label(),
+                    join(kernelFps[k]), median(kernelFps[k]), median(kernelCpu[k]), median(ratio)));
+        }
+        return sb.append('\n').toString();
+    }
+
+    private static String join(double[] xs) {
+        StringBuilder sb = new StringBuilder();
+        for (double x : xs) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x));
+        }
+        return sb.toString();
+    }
+
     private PipelineSettings settings() {
         return workers == null ? PipelineSettings.defaults() : PipelineSettings.defaults().withWorkers(workers);
     }
 
     private static String machine() {
-        return String.format(Locale.ROOT, "Run %s on `%s`: %d cores, %s, Java %s, JVM max heap %d MiB, OMP_WAIT_POLICY=%s.%n",
+        return String.format(Locale.ROOT, "Run %s on `%s`: %d cores, %s, Java %s, JVM max heap %d MiB, OMP_WAIT_POLICY=%s, "
+                        + "ONEDNN_MAX_CPU_ISA=%s.%n%s.%n",
                 LocalDate.now(), host(), Runtime.getRuntime().availableProcessors(), cpuModel(),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
-                System.getenv().getOrDefault("OMP_WAIT_POLICY", "default"));
+                System.getenv().getOrDefault("OMP_WAIT_POLICY", "default"),
+                System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "unset"),
+                dk.vejsyn.inference.detect.TorchRuntime.status().summary());
     }
 
     /** Replaces the section starting with {@code heading} (up to the next "## "), or appends it. */

@@ -72,6 +72,8 @@ public class EvaluateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "dataset %s, split %s, %d images, input %dx%d, score threshold %.4f, %.1f s%n",
                 dataset, split == null ? "all" : split, s.images(), spec.inputWidth(), spec.inputHeight(),
                 spec.scoreThreshold(), secs);
+        // Every pass was guarded: a metric never comes from outputs of a broken runtime.
+        System.out.println(dk.vejsyn.inference.detect.TorchRuntime.status().summary());
         System.out.printf(Locale.ROOT, "mAP@0.5      %.4f%nmAP@0.5:0.95 %.4f%nprecision    %.4f%nrecall       %.4f%nF1           %.4f%n",
                 s.map50(), s.map5095(), s.precision(), s.recall(), s.f1());
         System.out.println(s.line());

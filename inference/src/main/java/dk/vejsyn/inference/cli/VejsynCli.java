@@ -51,6 +51,7 @@ public final class VejsynCli implements Runnable {
                 .addSubcommand(new BenchCommand())
                 .addSubcommand(new CheckRuntimeCommand());
         cl.setExecutionExceptionHandler(new ErrorHandler());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
     }
 

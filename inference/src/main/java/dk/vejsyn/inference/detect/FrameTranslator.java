@@ -18,7 +18,8 @@ import java.util.List;
  * <p>Preprocess: letterbox (aspect kept, centred, padded with the model's pad value) to the
  * model's input size, BGR to RGB, scale to 0..1, NCHW float32 {@code [1, 3, H, W]}.
  * Postprocess: {@link YoloDecoder} on the {@code [1, 4 + C, N]} output, class-aware {@link Nms},
- * boxes mapped back through the {@link Letterbox}.
+ * boxes mapped back through the {@link Letterbox}. An output outside the contract's ranges
+ * ({@link OutputGuard}) throws {@link UntrustedOutputException} instead of becoming detections.
  *
  * <p>Not thread-safe (holds the letterbox of the frame in flight): one per predictor.
  */
@@ -27,19 +28,27 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
     private InputTensors tensors; // created on first use: the translator DJL needs for loading never runs
     private final YoloDecoder decoder;
     private final StageTimes times;
+    private final OutputFaults faults;
     private Letterbox letterbox;
+    private TorchRuntime.Convolutions kernels = TorchRuntime.Convolutions.ATEN;
     private long lastPreprocessNanos;
     private long lastPostprocessNanos;
 
     public FrameTranslator(ModelSpec spec, StageTimes times) {
+        this(spec, times, OutputFaults.NONE);
+    }
+
+    FrameTranslator(ModelSpec spec, StageTimes times, OutputFaults faults) {
         this.spec = spec;
         this.decoder = new YoloDecoder(spec);
         this.times = times;
+        this.faults = faults;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, Frame frame) {
         long t0 = System.nanoTime();
+        kernels = TorchRuntime.active();
         letterbox = Letterbox.fit(frame.width(), frame.height(), spec.inputWidth(), spec.inputHeight());
         if (tensors == null) {
             tensors = new InputTensors(spec);
@@ -59,7 +68,15 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
             throw new IllegalStateException("model output shape " + shape + " does not match the contract [1, "
                     + (4 + spec.outputClasses().size()) + ", N]");
         }
-        List<Detection> detections = postprocess(out.toFloatArray(), (int) shape.get(2));
+        int anchors = (int) shape.get(2);
+        float[] raw = faults.apply(out.toFloatArray(), kernels);
+        // No output becomes a detection unless it keeps to the model's contract (TorchRuntime).
+        String problem = OutputGuard.problem(raw, spec.outputClasses().size(), anchors, spec.inputWidth(),
+                spec.inputHeight());
+        if (problem != null) {
+            throw new UntrustedOutputException(problem);
+        }
+        List<Detection> detections = postprocess(raw, anchors);
         lastPostprocessNanos = System.nanoTime() - t0;
         times.add(Stage.POSTPROCESS, lastPostprocessNanos);
         return detections;

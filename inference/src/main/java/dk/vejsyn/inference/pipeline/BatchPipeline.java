@@ -3,6 +3,7 @@ package dk.vejsyn.inference.pipeline;
 import dk.vejsyn.inference.detect.Detection;
 import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DetectorFactory;
+import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.frame.GeoFrame;
 import dk.vejsyn.inference.geo.DropReason;
@@ -59,6 +60,7 @@ public final class BatchPipeline {
         LongAdder detections = new LongAdder();
         LongAdder observations = new LongAdder();
         AtomicLong processed = new AtomicLong();
+        TorchRuntime.Status runtimeBefore = TorchRuntime.status();
         Map<DropReason, LongAdder> dropped = new ConcurrentHashMap<>();
 
         List<Thread> workers = new ArrayList<>();
@@ -107,8 +109,10 @@ public final class BatchPipeline {
         sink.complete();
         Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
         dropped.forEach((k, v) -> drops.put(k, v.sum()));
+        TorchRuntime.Status runtime = TorchRuntime.status();
         return new RunReport(source.stats().snapshot(), processed.get(), detections.sum(), observations.sum(),
-                drops, times, Duration.ofNanos(System.nanoTime() - start));
+                drops, times, Duration.ofNanos(System.nanoTime() - start), runtime,
+                runtime.recomputedPasses() - runtimeBefore.recomputedPasses());
     }
 
     private void work(BlockingQueue<Object> queue, ObservationSink sink, StageTimes times,

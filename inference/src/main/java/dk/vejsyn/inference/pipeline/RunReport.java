@@ -1,5 +1,6 @@
 package dk.vejsyn.inference.pipeline;
 
+import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.SkipReason;
 import dk.vejsyn.inference.frame.SourceStats;
 import dk.vejsyn.inference.geo.DropReason;
@@ -11,7 +12,8 @@ import java.util.Map;
 
 /**
  * What a pipeline run did: frames read, sampled and skipped (why), detections kept and dropped
- * (why), and where the time went.
+ * (why), where the time went, and which kernels the detections came from ({@code runtime}, with
+ * the passes of this run computed again after an untrusted output in {@code passesRecomputed}).
  */
 public record RunReport(
         SourceStats frames,
@@ -20,7 +22,9 @@ public record RunReport(
         long observations,
         Map<DropReason, Long> dropped,
         StageTimes times,
-        Duration wallTime) {
+        Duration wallTime,
+        TorchRuntime.Status runtime,
+        long passesRecomputed) {
 
     public RunReport {
         dropped = Map.copyOf(dropped);
@@ -52,6 +56,7 @@ public record RunReport(
                 sb.append(String.format(Locale.ROOT, "  dropped %-26s %d%n", r.label() + ":", n));
             }
         }
+        sb.append(runtime.summary()).append(String.format(Locale.ROOT, "; %d in this run%n", passesRecomputed));
         sb.append(String.format(Locale.ROOT, "time: %.1f s wall, %.2f frames/s processed%n",
                 wallTime.toNanos() / 1e9, framesPerSecond()));
         for (Stage s : Stage.values()) {

@@ -92,7 +92,7 @@ class DjlDetectorTest {
     @Test
     void realFramesGiveTheSameDetectionsOnEveryThreadAndRun() throws Exception {
         // The pipeline's workers are fresh threads with fresh predictors; on one machine the
-        // runtime gave other (NaN) outputs there (RepeatabilityCheck). The bundled drive's sampled
+        // runtime gave other (NaN) outputs there (TorchRuntime). The bundled drive's sampled
         // frames must give identical, non-empty detections however often and wherever they run.
         java.nio.file.Path drive = java.nio.file.Path.of(System.getProperty("vejsyn.repo.root", ".."))
                 .resolve("sample-images/odense-drive");
