@@ -24,6 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Evaluator  # noqa: E402
 from evaluate import evaluate_images, summary_line  # noqa: E402
 from model import Detector, count_flops, fuse_for_export  # noqa: E402
+import channels_last  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.dirname(HERE)
@@ -91,6 +92,10 @@ def export(checkpoint, sources=None, extra=(), sizes=("640x640", "800x512"), tes
     ck = torch.load(checkpoint, map_location="cpu")
     eager, traced, diff, flops = build_traced(ck)
     log(f"[export] traced; max |traced-eager| at 800x512 = {diff:.2e}; {flops / 1e9:.2f} GFLOPs@640")
+    # Shipped in channels-last layout: exact and 2.6x faster in DJL on the AMD EPYC VMs, whose
+    # oneDNN gives wrong results in the blocked NCHW layout (channels_last.py, README "Platform notes").
+    traced, cl_diff = channels_last.convert(traced, 800, 512)
+    log(f"[export] channels-last; max |difference| at 800x512 = {cl_diff:.2e}")
     dirs = list(sources or ck.get("args", {}).get("data") or DEFAULT_SOURCES) + \
         list(extra or ck.get("args", {}).get("extra") or [])
     if val_sources is None:
@@ -148,6 +153,7 @@ def export(checkpoint, sources=None, extra=(), sizes=("640x640", "800x512"), tes
         "name": "vejsyn-pothole-detector",
         "version": f"{datetime.datetime.utcnow():%Y.%m.%d}-e{ck.get('epoch', 0)}",
         "created": datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z",
+        "memory_format": "channels_last",
         "input": {"width": W, "height": H, "channels": "RGB", "scale": 0.00392156862745098, "pad_value": 114,
                   "layout": "NCHW"},
         "output": {"layout": "[1, 4+C, N]", "box_format": "cxcywh", "box_units": "input_pixels",

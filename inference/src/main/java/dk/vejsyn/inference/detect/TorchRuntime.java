@@ -112,7 +112,9 @@ public final class TorchRuntime {
             if (lib == null) {
                 LibTorch bound = LibTorch.bind();
                 bound.disableNnpack();
-                if (!LibTorch.keepLargeBlocksInHeap()) {
+                if (!Boolean.parseBoolean(System.getProperty("vejsyn.runtime.keep-heap", "true"))) {
+                    log.info("vejsyn.runtime.keep-heap=false: glibc's default heap behaviour");
+                } else if (!LibTorch.keepLargeBlocksInHeap()) {
                     log.info("mallopt not available: large tensor buffers go back to the kernel after each pass (slower)");
                 }
                 lib = bound;
