@@ -16,7 +16,6 @@ import dk.vejsyn.inference.timing.StageTimes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * {@link Detector} running a TorchScript model through DJL's PyTorch engine. Each instance owns
@@ -77,9 +76,8 @@ public final class DjlDetector implements Detector {
             TorchRuntime.countCheck();
             double d = OutputGuard.mismatch(out, ref.trusted());
             if (!(d <= 1)) {
-                TorchRuntime.failover(String.format(Locale.ROOT, "re-check on thread %s: %s",
-                        Thread.currentThread().getName(), Double.isInfinite(d) ? "not a number in the output"
-                                : String.format(Locale.ROOT, "%.3g x the tolerance", d)));
+                TorchRuntime.failover("re-check on thread " + Thread.currentThread().getName() + ": "
+                        + OutputGuard.describe(d));
             }
         } catch (ai.djl.translate.TranslateException | RuntimeException e) {
             TorchRuntime.failover("re-check failed on thread " + Thread.currentThread().getName() + ": " + e);

@@ -73,6 +73,12 @@ final class OutputGuard {
         return worst;
     }
 
+    /** A {@link #mismatch} for people: "not a number in the output" or "3.01e+03 x the tolerance". */
+    static String describe(double mismatch) {
+        return Double.isInfinite(mismatch) ? "not a number in the output"
+                : String.format(Locale.ROOT, "%.3g x the tolerance", mismatch);
+    }
+
     /**
      * Two correct implementations differ by float rounding only: oneDNN (SSE4.1) and ATen agreed
      * to 2e-4 on box coordinates of hundreds of pixels; the fault this guards against was off by

@@ -106,11 +106,11 @@ final class RuntimeCheck {
 
     private static String compareOnThreads(ZooModel<?, ?> model, Shape shape, float[][] inputs, float[][] trusted,
             OutputFaults faults) {
-        List<Thread> threads = new ArrayList<>();
         AtomicReference<String> problem = new AtomicReference<>();
+        Runnable[] tasks = new Runnable[THREADS];
         for (int t = 0; t < THREADS; t++) {
             int id = t;
-            threads.add(new Thread(() -> {
+            tasks[t] = () -> {
                 try (Predictor<NDList, NDList> p = model.newPredictor(new NoopTranslator(null));
                         NDManager m = NDManager.newBaseManager()) {
                     for (int pass = 0; pass < PATTERN_PASSES + 1 && problem.get() == null; pass++) {
@@ -119,26 +119,16 @@ final class RuntimeCheck {
                         TorchRuntime.countCheck();
                         double d = OutputGuard.mismatch(out, trusted[which]);
                         if (!(d <= 1)) {
-                            problem.compareAndSet(null, String.format(Locale.ROOT,
-                                    "%s, thread %d, pass %d: %s", which == 0 ? "grey frame" : "pattern", id + 1,
-                                    pass + 1, Double.isInfinite(d) ? "not a number in the output"
-                                            : String.format(Locale.ROOT, "%.3g x the tolerance", d)));
+                            problem.compareAndSet(null, String.format(Locale.ROOT, "%s, thread %d, pass %d: %s",
+                                    which == 0 ? "grey frame" : "pattern", id + 1, pass + 1, OutputGuard.describe(d)));
                         }
                     }
                 } catch (TranslateException | RuntimeException e) {
                     problem.compareAndSet(null, "thread " + (id + 1) + " failed: " + e.getMessage());
                 }
-            }, "vejsyn-runtime-check-" + (t + 1)));
+            };
         }
-        threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while checking the runtime", e);
-            }
-        }
+        runOnFreshThreads(tasks);
         return problem.get();
     }
 
