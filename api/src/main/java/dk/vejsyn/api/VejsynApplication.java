@@ -14,8 +14,11 @@ public class VejsynApplication {
     public static final String JOB_SERVER_PROPERTY = "jobrunr.background-job-server.enabled";
 
     public static void main(String[] args) {
-        // DJL must never probe the network: set before any DJL class can load (STACK.md trap 1).
-        System.setProperty("ai.djl.offline", "true");
+        // DJL must never probe the network, and each predictor gets one PyTorch thread (one
+        // worker per core): the same process setup as the command line, before any DJL class
+        // loads (STACK.md trap 1). Without it `java -jar` ran two threads per predictor, twice as
+        // many as cores.
+        dk.vejsyn.inference.cli.Offline.enforce();
         SpringApplication app = new SpringApplication(VejsynApplication.class);
         // Started as the service (java -jar): process upload jobs. A default property, so an
         // explicit jobrunr.background-job-server.enabled=false still wins.

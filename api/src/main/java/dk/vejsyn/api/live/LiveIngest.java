@@ -6,13 +6,12 @@ import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.finding.IngestResult;
 import dk.vejsyn.api.finding.RedriveResult;
 import dk.vejsyn.api.municipality.Municipalities;
-import dk.vejsyn.inference.detect.Detection;
 import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.frame.Frame;
 import dk.vejsyn.inference.frame.GeoTag;
 import dk.vejsyn.inference.geo.Observation;
-import dk.vejsyn.inference.pipeline.Evidence;
+import dk.vejsyn.inference.pipeline.FrameStep;
 import dk.vejsyn.inference.timing.Stage;
 import dk.vejsyn.inference.timing.StageTimes;
 import java.time.Clock;
@@ -56,7 +55,10 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 public final class LiveIngest implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LiveIngest.class);
-    private static final Stage[] MODEL_STAGES = {Stage.PREPROCESS, Stage.INFERENCE, Stage.POSTPROCESS};
+    /** Stages of the per-frame step whose times go to the live metrics (decode is timed apart). */
+    private static final Stage[] STEP_STAGES = {Stage.PREPROCESS, Stage.INFERENCE, Stage.POSTPROCESS, Stage.GEOREFERENCE};
+    /** Detect, crop, locate: the same step as the batch pipeline's. */
+    private static final FrameStep STEP = FrameStep.withEvidence();
 
     /** What became of an offered frame. */
     public enum Outcome { ACCEPTED, DUPLICATE }
@@ -238,22 +240,14 @@ public final class LiveIngest implements SmartLifecycle {
         Frame frame = w.frame();
         try {
             double[] before = totals(times);
-            List<Detection> found = detector.detect(frame);
+            FrameStep.Outcome outcome = STEP.run(detector, cameras.locatorFor(m.vehicle()), frame, m.tag(), m.source(),
+                    in.id(), times);
             double[] after = totals(times);
-            for (int i = 0; i < MODEL_STAGES.length; i++) {
-                metrics.stage(MODEL_STAGES[i], (long) ((after[i] - before[i]) * 1e6));
+            for (int i = 0; i < STEP_STAGES.length; i++) {
+                metrics.stage(STEP_STAGES[i], (long) ((after[i] - before[i]) * 1e6));
             }
-            long t0 = System.nanoTime();
-            List<Observation> observations = new ArrayList<>();
-            for (Detection d : found) {
-                var r = cameras.locatorFor(m.vehicle()).locate(d, m.tag(), frame.width(), frame.height(), m.source(), in.id(),
-                        Evidence.crop(frame.image(), d.box(), Evidence.DEFAULT_MARGIN_PX));
-                if (r.isKept()) {
-                    observations.add(r.observation());
-                }
-            }
+            List<Observation> observations = outcome.observations();
             long t1 = System.nanoTime();
-            metrics.stage(Stage.GEOREFERENCE, t1 - t0);
             DriveInfo drive = new DriveInfo(in.driveRef(), m.vehicle(), m.tag().time(), m.tag().time(), List.of());
             IngestResult result = tx.execute(s -> {
                 // Losing this commit in a database crash only leaves the frame queued with its JPEG
@@ -289,9 +283,9 @@ public final class LiveIngest implements SmartLifecycle {
     }
 
     private static double[] totals(StageTimes times) {
-        double[] t = new double[MODEL_STAGES.length];
+        double[] t = new double[STEP_STAGES.length];
         for (int i = 0; i < t.length; i++) {
-            t[i] = times.totalMillis(MODEL_STAGES[i]);
+            t[i] = times.totalMillis(STEP_STAGES[i]);
         }
         return t;
     }

@@ -1,12 +1,12 @@
 package dk.vejsyn.inference.pipeline;
 
-import dk.vejsyn.inference.detect.Detection;
 import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.frame.GeoFrame;
 import dk.vejsyn.inference.geo.DropReason;
+import dk.vejsyn.inference.geo.Observation;
 import dk.vejsyn.inference.geo.ObservationLocator;
 import dk.vejsyn.inference.timing.Stage;
 import dk.vejsyn.inference.timing.StageTimes;
@@ -38,11 +38,13 @@ public final class BatchPipeline {
     private final DetectorFactory detectors;
     private final ObservationLocator locator;
     private final PipelineSettings settings;
+    private final FrameStep step;
 
     public BatchPipeline(DetectorFactory detectors, ObservationLocator locator, PipelineSettings settings) {
         this.detectors = detectors;
         this.locator = locator;
         this.settings = settings;
+        this.step = new FrameStep(settings.evidence(), settings.evidenceMarginPx());
     }
 
     /**
@@ -128,23 +130,15 @@ public final class BatchPipeline {
                     if (failure.get() != null) {
                         continue; // drain without work so the decoder is not blocked
                     }
-                    List<Detection> found = detector.detect(gf.frame());
-                    long t0 = System.nanoTime();
-                    for (Detection d : found) {
-                        byte[] crop = settings.evidence()
-                                ? Evidence.crop(gf.frame().image(), d.box(), settings.evidenceMarginPx()) : null;
-                        var result = locator.locate(d, gf.tag(), gf.frame().width(), gf.frame().height(),
-                                gf.frame().source(), gf.frame().index(), crop);
-                        if (result.isKept()) {
-                            sink.accept(result.observation());
-                            observations.increment();
-                        } else {
-                            dropped.computeIfAbsent(result.dropped(), k -> new LongAdder()).increment();
-                        }
+                    FrameStep.Outcome outcome = step.run(detector, locator, gf.frame(), gf.tag(), gf.frame().source(),
+                            gf.frame().index(), times);
+                    for (Observation o : outcome.observations()) {
+                        sink.accept(o);
                     }
+                    observations.add(outcome.observations().size());
+                    outcome.dropped().forEach((reason, n) -> dropped.computeIfAbsent(reason, k -> new LongAdder()).add(n));
                     sink.frameProcessed(gf.tag(), gf.frame().source(), gf.frame().index());
-                    times.add(Stage.GEOREFERENCE, System.nanoTime() - t0);
-                    detections.add(found.size());
+                    detections.add(outcome.detections().size());
                     processed.incrementAndGet();
                 }
             }
