@@ -1,29 +1,26 @@
 package dk.vejsyn.api.cli;
 
-import dk.vejsyn.api.finding.FindingStore;
-import dk.vejsyn.api.ingest.FindingStoreSink;
+import com.fasterxml.jackson.databind.JsonNode;
 import dk.vejsyn.inference.InputException;
-import dk.vejsyn.inference.detect.DjlDetector;
-import dk.vejsyn.inference.detect.ModelSpec;
-import dk.vejsyn.inference.frame.FrameSource;
-import dk.vejsyn.inference.frame.FrameSources;
-import dk.vejsyn.inference.frame.SourceOptions;
-import dk.vejsyn.inference.geo.CameraModel;
-import dk.vejsyn.inference.geo.ObservationLocator;
-import dk.vejsyn.inference.pipeline.BatchPipeline;
-import dk.vejsyn.inference.pipeline.PipelineSettings;
-import dk.vejsyn.inference.pipeline.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.io.FileSystemResource;
+import org.springframework.http.MediaType;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.web.client.RestClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code vejsyn demo}: the main job end to end on the bundled drive. Starts the service, runs
- * the sample drive (video + noisy GPS track) through the detector into the findings store of
- * Odense, prints where to look, and keeps serving.
+ * {@code vejsyn demo}: the main job end to end on the bundled drive. Starts the service, uploads
+ * the sample drive (video + noisy GPS track + camera profile) to it exactly as a road department
+ * would ({@code POST /api/v1/drives}), waits for the upload job to put its findings into the
+ * store of Odense, prints where to look, and keeps serving. So the demo exercises the service's
+ * own path (shared model, durable job), not a pipeline of its own.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Sample drive → detections → findings in PostGIS → map and API URLs.")
@@ -54,24 +51,21 @@ public class DemoCommand implements Callable<Integer> {
         if (!Files.isRegularFile(video) || !Files.isRegularFile(track)) {
             throw new InputException("demo drive incomplete: need " + video + " and " + track);
         }
-        CameraModel camera = Files.isRegularFile(dir.resolve("camera.json"))
-                ? CameraModel.fromJson(dir.resolve("camera.json")) : CameraModel.refuseTruckDashcam();
+        Path camera = dir.resolve("camera.json");
 
         System.err.println("starting the service ...");
         ConfigurableApplicationContext ctx = ServiceContext.start(true, true, db, port);
         try {
-            FindingStoreSink sink = new FindingStoreSink(ctx.getBean(FindingStore.class), MUNICIPALITY,
-                    "demo:" + dir.getFileName(), "demo-refuse-truck", camera);
-            RunReport report;
-            System.err.println("detecting potholes in " + video + " ...");
-            try (FrameSource source = FrameSources.video(video, track, SourceOptions.defaults());
-                    DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(ModelSpec.load(ModelSpec.defaultMetadataFile()))) {
-                report = new BatchPipeline(model, new ObservationLocator(camera, ObservationLocator.DEFAULT_MAX_RANGE_M),
-                        PipelineSettings.defaults()).run(source, sink, n -> { });
-            }
-            System.err.print(report.summary());
-            System.err.println(sink.summary());
             String base = ServeCommand.baseUrl(ctx.getEnvironment());
+            System.err.println("uploading " + video + " ...");
+            JsonNode job = awaitUpload(RestClient.create(base), video, track,
+                    Files.isRegularFile(camera) ? camera : null, "demo:" + dir.getFileName());
+            if (!"succeeded".equals(job.path("state").asText())) {
+                System.err.println("vejsyn: the demo's upload job " + job.path("id").asText() + " "
+                        + job.path("state").asText() + ": " + job.path("error").asText());
+                ctx.close();
+                return 1;
+            }
             String api = base + "/api/v1/municipalities/" + MUNICIPALITY;
             System.out.println();
             System.out.println("Map:       " + base + "/?municipality=" + MUNICIPALITY);
@@ -82,6 +76,7 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println("Uploads:   POST " + base + "/api/v1/drives   (video + track, or a zip of geotagged JPEGs)");
             System.out.println("Live:      bin/vejsyn simulate-vehicle --drive " + dir + " --rate 5 --http " + base);
             System.out.println("Metrics:   " + base + "/actuator/prometheus");
+            System.out.println("This job:  " + base + "/api/v1/jobs/" + job.path("id").asText());
             if (exit) {
                 return 0;
             }
@@ -93,5 +88,46 @@ public class DemoCommand implements Callable<Integer> {
                 ctx.close();
             }
         }
+    }
+
+    /** How long the demo waits for its upload job: the bundled drive takes well under a minute. */
+    private static final Duration JOB_DEADLINE = Duration.ofMinutes(30);
+
+    /** Uploads the drive and polls its job until it ends; prints progress on stderr. */
+    private static JsonNode awaitUpload(RestClient http, Path video, Path track, Path camera, String driveRef)
+            throws InterruptedException {
+        MultipartBodyBuilder parts = new MultipartBodyBuilder();
+        parts.part("video", new FileSystemResource(video));
+        parts.part("track", new FileSystemResource(track));
+        if (camera != null) {
+            parts.part("camera", new FileSystemResource(camera));
+        }
+        parts.part("municipality", MUNICIPALITY);
+        parts.part("vehicle", "demo-refuse-truck");
+        parts.part("driveRef", driveRef);
+        JsonNode job = http.post().uri("/api/v1/drives").contentType(MediaType.MULTIPART_FORM_DATA)
+                .body(parts.build()).retrieve().body(JsonNode.class);
+        String id = job.path("id").asText();
+        long deadline = System.nanoTime() + JOB_DEADLINE.toNanos();
+        String last = "";
+        while (!job.path("state").asText().matches("succeeded|failed")) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("upload job " + id + " did not finish within " + JOB_DEADLINE);
+            }
+            Thread.sleep(1000);
+            job = http.get().uri("/api/v1/jobs/{id}", id).retrieve().body(JsonNode.class);
+            String now = String.format(Locale.ROOT, "upload job %s: %s, %d of %s frames read", id,
+                    job.path("state").asText(), job.path("frames").path("done").asLong(),
+                    job.path("frames").path("total").asText("?"));
+            if (!now.equals(last)) {
+                System.err.println(now);
+                last = now;
+            }
+        }
+        System.err.printf(Locale.ROOT, "stored %d observations (%d already known) in municipality %s: %d new findings, "
+                        + "%d updated%n%s%n", job.path("observations").asInt(), job.path("duplicatesSkipped").asInt(),
+                MUNICIPALITY, job.path("findingsCreated").asInt(), job.path("findingsUpdated").asInt(),
+                job.path("runtime").asText());
+        return job;
     }
 }

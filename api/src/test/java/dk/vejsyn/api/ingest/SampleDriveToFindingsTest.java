@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /**
- * The main job end to end, as {@code bin/vejsyn demo} runs it: the bundled drive through the
- * real model into PostGIS, then out through the maintenance API. What must hold whatever the
+ * The main job end to end, as {@code bin/vejsyn detect --db} runs it: the bundled drive through
+ * the real model into PostGIS, then out through the maintenance API ({@code bin/vejsyn demo}
+ * uploads the same drive as a job: UploadJobTest). What must hold whatever the
  * model's accuracy: every observation is stored, findings lie on the road near the drive, a
  * second run of the same drive adds nothing, and the API serves what the store holds.
  */
