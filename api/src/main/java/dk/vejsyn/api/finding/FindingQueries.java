@@ -163,7 +163,7 @@ public class FindingQueries {
             w.append(" AND f.geom && ST_Expand(ST_SetSRID(ST_MakePoint(:nearLon, :nearLat), 4326), :nearDeg)")
                     .append(" AND ST_DWithin(f.geom::geography, ST_SetSRID(ST_MakePoint(:nearLon, :nearLat), 4326)::geography, :nearR)");
             p.addValue("nearLon", f.near().lon()).addValue("nearLat", f.near().lat())
-                    .addValue("nearDeg", FindingStore.expandDeg(f.near().radiusM() * 1.01, Math.abs(f.near().lat())))
+                    .addValue("nearDeg", FlatEarth.expandDeg(f.near().radiusM() * 1.01, Math.abs(f.near().lat())))
                     .addValue("nearR", f.near().radiusM());
         }
         if (f.seenAfter() != null) {
