@@ -33,6 +33,7 @@ import torch  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+import carry  # noqa: E402
 from data import CropAugment, Source, ValCache, collate, epoch_plan  # noqa: E402
 from evaluate import evaluate_cached  # noqa: E402
 from loss import DetectionLoss  # noqa: E402
@@ -189,7 +190,8 @@ def main():
     ap.add_argument("--val-size", type=int, default=640)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--limit", type=int, default=0, help="debug: use only the first N images per source/split")
-    ap.add_argument("--no-carry", action="store_true", help="do not copy last.pt to checkpoint-latest.pt")
+    ap.add_argument("--no-carry", action="store_true",
+                    help="do not write the compact last state to checkpoint-latest.pt when training stops")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -217,8 +219,8 @@ def main():
             cands = [os.path.join(run_dir, "last.pt"), CARRY]
             path = next((p for p in cands if os.path.isfile(p)), None)
         if path and os.path.isfile(path):
-            ck = torch.load(path, map_location="cpu")
-            log(f"resuming from {path} (epoch {ck['epoch']})")
+            ck = carry.expand(torch.load(path, map_location="cpu"))
+            log(f"resuming from {path} (epoch {ck['epoch']}{', carried: ' + ck['carried'] if ck.get('carried') else ''})")
         else:
             log("no checkpoint to resume from, starting fresh")
     data_dirs = a.data or (ck["args"].get("data") if ck else None) or DEFAULT_SOURCES
@@ -431,11 +433,12 @@ def main():
         if is_best:
             shutil.copyfile(os.path.join(run_dir, "last.pt"), os.path.join(run_dir, "best.pt.tmp"))
             os.replace(os.path.join(run_dir, "best.pt.tmp"), os.path.join(run_dir, "best.pt"))
-        if not a.no_carry:
-            shutil.copyfile(os.path.join(run_dir, "last.pt"), CARRY + ".tmp")
-            os.replace(CARRY + ".tmp", CARRY)
     log(f"training stopped: {stop_reason}; epoch {epoch}, best mean val mAP50 {best:.4f}, "
         f"train time {train_time / 60:.1f} min")
+    if not a.no_carry and os.path.isfile(os.path.join(run_dir, "last.pt")):
+        # Once per session, compact (carry.py): the tracked file is committed and stays in the history.
+        size = carry.write(torch.load(os.path.join(run_dir, "last.pt"), map_location="cpu"), CARRY)
+        log(f"carried the training state to {CARRY} ({size / 1e6:.1f} MB)")
     if a.export_on_finish:
         bp = os.path.join(run_dir, "best.pt")
         if os.path.isfile(bp):
