@@ -18,7 +18,7 @@ public class VejsynApplication {
         // worker per core): the same process setup as the command line, before any DJL class
         // loads (STACK.md trap 1). Without it `java -jar` ran two threads per predictor, twice as
         // many as cores.
-        dk.vejsyn.inference.cli.Offline.enforce();
+        dk.vejsyn.inference.detect.TorchRuntime.configureProcess();
         SpringApplication app = new SpringApplication(VejsynApplication.class);
         // Started as the service (java -jar): process upload jobs. A default property, so an
         // explicit jobrunr.background-job-server.enabled=false still wins.

@@ -3,8 +3,8 @@ package dk.vejsyn.api.cli;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import dk.vejsyn.inference.cli.Offline;
 import dk.vejsyn.inference.cli.VejsynCli;
+import dk.vejsyn.inference.detect.TorchRuntime;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 
@@ -17,7 +17,7 @@ public final class VejsynMain {
     private VejsynMain() {}
 
     public static void main(String[] args) {
-        Offline.enforce();
+        TorchRuntime.configureProcess();
         quietLibraryLogging();
         System.exit(commandLine().execute(args));
     }

@@ -27,7 +27,7 @@ public final class VejsynCli implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests and embedding). */
     public static int run(String... args) {
-        Offline.enforce();
+        dk.vejsyn.inference.detect.TorchRuntime.configureProcess();
         return newCommandLine().execute(args);
     }
 

@@ -89,6 +89,30 @@ public final class TorchRuntime {
         }
     }
 
+    /**
+     * PyTorch intra-op threads per predictor. On the 2-core target, two predictors with one
+     * thread each gave about a third more frames per second than one predictor with two threads
+     * (a single small forward pass does not keep two threads busy; docs/BENCHMARKS.md), so every
+     * entry point runs one predictor per core with one thread each.
+     */
+    public static final int THREADS_PER_PREDICTOR = 1;
+
+    /**
+     * Process set-up for DJL, the same for every entry point (command line, service, fat jar):
+     * never reach for the network, and one PyTorch thread per predictor unless set otherwise.
+     * Must run before any DJL class loads: DJL reads these in static initialisers (engine
+     * discovery probes a cloud metadata address and may try to download natives otherwise).
+     */
+    public static void configureProcess() {
+        System.setProperty("ai.djl.offline", "true");
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(THREADS_PER_PREDICTOR));
+        }
+        if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        }
+    }
+
     private static final Object LOCK = new Object();
     private static LibTorch lib;
     /** Sets libtorch's switch; tests replace it ({@link #simulateKernelsForTests}). */

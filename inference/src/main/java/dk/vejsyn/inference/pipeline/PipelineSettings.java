@@ -23,13 +23,8 @@ public record PipelineSettings(int workers, int queueCapacity, boolean evidence,
         }
     }
 
-    /**
-     * PyTorch intra-op threads per predictor ({@code ai.djl.pytorch.num_threads}). On the 2-core
-     * target, two predictors with one thread each gave about a third more frames per second than
-     * one predictor with two threads (a single small forward pass does not keep two threads busy;
-     * see docs/BENCHMARKS.md), so the default is one predictor per core.
-     */
-    public static final int THREADS_PER_WORKER = 1;
+    /** PyTorch threads per worker: {@link dk.vejsyn.inference.detect.TorchRuntime#THREADS_PER_PREDICTOR}. */
+    public static final int THREADS_PER_WORKER = dk.vejsyn.inference.detect.TorchRuntime.THREADS_PER_PREDICTOR;
 
     /**
      * Makes OpenCV run each call on the calling thread. With one worker per core, OpenCV's own
