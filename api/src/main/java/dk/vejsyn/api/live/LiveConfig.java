@@ -1,9 +1,11 @@
 package dk.vejsyn.api.live;
 
+import dk.vejsyn.api.config.DetectionProperties;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.geo.CameraModel;
+import dk.vejsyn.inference.pipeline.DetectionSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,14 +26,16 @@ class LiveConfig {
 
     /** Detectors come from the service's one model ({@code DetectorConfig}). */
     @Bean
-    LiveIngest liveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
-            PlatformTransactionManager tm, DetectorFactory detectors, MeterRegistry registry) {
+    LiveIngest liveIngest(LiveProperties props, DetectionProperties detection, LiveInbox inbox, FindingStore store,
+            Municipalities municipalities, PlatformTransactionManager tm, DetectorFactory detectors,
+            MeterRegistry registry) {
+        DetectionSettings settings = detection.settings();
         CameraModel camera = props.camera().isBlank()
                 ? CameraModel.refuseTruckDashcam() : CameraModel.fromJson(Path.of(props.camera()));
         VehicleCameras cameras = new VehicleCameras(props.camerasDir().isBlank() ? null : Path.of(props.camerasDir()),
-                camera);
+                camera, settings.maxRangeM());
         return new LiveIngest(props, inbox, store, municipalities, new TransactionTemplate(tm), detectors, cameras,
-                registry, Clock.systemUTC());
+                settings.frameStep(), registry, Clock.systemUTC());
     }
 
     @Bean

@@ -57,8 +57,8 @@ public final class LiveIngest implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LiveIngest.class);
     /** Stages of the per-frame step whose times go to the live metrics (decode is timed apart). */
     private static final Stage[] STEP_STAGES = {Stage.PREPROCESS, Stage.INFERENCE, Stage.POSTPROCESS, Stage.GEOREFERENCE};
-    /** Detect, crop, locate: the same step as the batch pipeline's. */
-    private static final FrameStep STEP = FrameStep.withEvidence();
+    /** Detect, crop, locate: the same step as the batch pipeline's (vejsyn.detection.*). */
+    private final FrameStep step;
 
     /** What became of an offered frame. */
     public enum Outcome { ACCEPTED, DUPLICATE }
@@ -84,8 +84,9 @@ public final class LiveIngest implements SmartLifecycle {
     private volatile boolean running;
 
     public LiveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
-            TransactionTemplate tx, DetectorFactory detectors, VehicleCameras cameras,
+            TransactionTemplate tx, DetectorFactory detectors, VehicleCameras cameras, FrameStep step,
             io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
+        this.step = step;
         this.props = props;
         this.inbox = inbox;
         this.store = store;
@@ -240,7 +241,7 @@ public final class LiveIngest implements SmartLifecycle {
         Frame frame = w.frame();
         try {
             double[] before = totals(times);
-            FrameStep.Outcome outcome = STEP.run(detector, cameras.locatorFor(m.vehicle()), frame, m.tag(), m.source(),
+            FrameStep.Outcome outcome = step.run(detector, cameras.locatorFor(m.vehicle()), frame, m.tag(), m.source(),
                     in.id(), times);
             double[] after = totals(times);
             for (int i = 0; i < STEP_STAGES.length; i++) {

@@ -21,6 +21,7 @@ import java.util.TreeMap;
 public final class VehicleCameras {
     private final ObservationLocator fallback;
     private final Map<String, ObservationLocator> byVehicle;
+    private final double maxRangeM;
 
     /**
      * @param dir folder of {@code <vehicle>.json} camera profiles, or null for none
@@ -28,6 +29,12 @@ public final class VehicleCameras {
      * @throws IllegalArgumentException naming the file when a profile cannot be read
      */
     public VehicleCameras(Path dir, CameraModel fallback) {
+        this(dir, fallback, dk.vejsyn.inference.pipeline.DetectionSettings.DEFAULT_MAX_RANGE_M);
+    }
+
+    /** As {@link #VehicleCameras(Path, CameraModel)}, dropping detections beyond {@code maxRangeM}. */
+    public VehicleCameras(Path dir, CameraModel fallback, double maxRangeM) {
+        this.maxRangeM = maxRangeM;
         this.fallback = locator(fallback);
         Map<String, ObservationLocator> m = new TreeMap<>();
         if (dir != null) {
@@ -54,8 +61,8 @@ public final class VehicleCameras {
         this.byVehicle = Map.copyOf(m);
     }
 
-    private static ObservationLocator locator(CameraModel camera) {
-        return new ObservationLocator(camera, ObservationLocator.DEFAULT_MAX_RANGE_M);
+    private ObservationLocator locator(CameraModel camera) {
+        return new ObservationLocator(camera, maxRangeM);
     }
 
     /** Locates the detections of {@code vehicle}'s frames. */

@@ -1,5 +1,6 @@
 package dk.vejsyn.api.upload;
 
+import dk.vejsyn.api.config.DetectionProperties;
 import dk.vejsyn.api.config.JobProperties;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.inference.InputException;
@@ -7,9 +8,8 @@ import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.geo.CameraModel;
-import dk.vejsyn.inference.geo.ObservationLocator;
 import dk.vejsyn.inference.pipeline.BatchPipeline;
-import dk.vejsyn.inference.pipeline.PipelineSettings;
+import dk.vejsyn.inference.pipeline.DetectionSettings;
 import dk.vejsyn.inference.pipeline.RunReport;
 import java.util.UUID;
 import org.jobrunr.jobs.annotations.Job;
@@ -41,11 +41,14 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
     private final FindingStore store;
     private final TransactionTemplate tx;
     private final JobProperties props;
+    private final DetectionProperties detection;
     private final RunningJobs running;
     private final ObjectProvider<DetectorFactory> detectors;
 
     UploadJobHandler(UploadJobRepository jobs, UploadSpool spool, FindingStore store, TransactionTemplate tx,
-            JobProperties props, RunningJobs running, ObjectProvider<DetectorFactory> detectors) {
+            JobProperties props, DetectionProperties detection, RunningJobs running,
+            ObjectProvider<DetectorFactory> detectors) {
+        this.detection = detection;
         this.running = running;
         this.detectors = detectors;
         this.jobs = jobs;
@@ -99,15 +102,14 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
 
     private RunReport process(UploadJob job) {
         CameraModel camera = UploadSpool.camera(job.cameraJson());
-        int workers = props.effectiveWorkers();
-        PipelineSettings settings = new PipelineSettings(workers, 2 * workers, true, 16);
+        DetectionSettings settings = detection.settings();
         ChunkingStoreSink sink = new ChunkingStoreSink(store, jobs, tx, job, camera, props.chunkFrames(),
                 props.chunkInterval());
         // The service's one model (DetectorConfig); the pipeline makes a predictor per worker from it.
         DetectorFactory model = detectors.getObject();
         try (FrameSource source = new ResumingSource(spool.open(job), job.committedFrame(),
                 job.spoolDir().toString() + java.io.File.separator, sink, running::stopRequested)) {
-            return new BatchPipeline(model, new ObservationLocator(camera, props.maxRangeM()), settings)
+            return new BatchPipeline(model, settings.locator(camera), settings.pipeline())
                     .run(source, sink, n -> { });
         }
     }

@@ -1,5 +1,6 @@
 package dk.vejsyn.api.upload;
 
+import dk.vejsyn.api.config.DetectionProperties;
 import dk.vejsyn.api.config.JobProperties;
 import dk.vejsyn.api.error.ApiException;
 import dk.vejsyn.inference.InputException;
@@ -38,9 +39,11 @@ class UploadSpool {
     private static final Logger log = LoggerFactory.getLogger(UploadSpool.class);
 
     private final JobProperties props;
+    private final DetectionProperties detection;
 
-    UploadSpool(JobProperties props) {
+    UploadSpool(JobProperties props, DetectionProperties detection) {
         this.props = props;
+        this.detection = detection;
     }
 
     /** A new, empty folder for job {@code id}. */
@@ -94,7 +97,7 @@ class UploadSpool {
     }
 
     FrameSource open(UploadJob job) {
-        SourceOptions options = SourceOptions.defaults().withSampleDistanceM(props.sampleDistanceM());
+        SourceOptions options = detection.settings().sourceOptions();
         return switch (job.kind()) {
             case VIDEO -> FrameSources.video(job.video(), job.track(), options);
             case IMAGES -> FrameSources.images(job.images(), options);

@@ -38,7 +38,7 @@ class UploadRestartTest {
                 // Stop quickly rather than let the job finish in the grace period.
                 "--jobrunr.background-job-server.interrupt-jobs-await-duration-on-stop=1s",
                 "--vejsyn.jobs.spool-dir=target/test-spool/restart",
-                "--vejsyn.jobs.workers=1",
+                "--vejsyn.detection.workers=1",
                 "--vejsyn.jobs.chunk-frames=3");
     }
 

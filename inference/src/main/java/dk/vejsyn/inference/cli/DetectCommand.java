@@ -2,16 +2,14 @@ package dk.vejsyn.inference.cli;
 
 import dk.vejsyn.inference.InputException;
 import dk.vejsyn.inference.detect.DjlDetector;
-import dk.vejsyn.inference.detect.ModelSpec;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.frame.FrameSources;
 import dk.vejsyn.inference.frame.SourceOptions;
 import dk.vejsyn.inference.geo.CameraModel;
-import dk.vejsyn.inference.geo.ObservationLocator;
 import dk.vejsyn.inference.output.ObservationFiles;
 import dk.vejsyn.inference.pipeline.BatchPipeline;
+import dk.vejsyn.inference.pipeline.DetectionSettings;
 import dk.vejsyn.inference.pipeline.ObservationSink;
-import dk.vejsyn.inference.pipeline.PipelineSettings;
 import dk.vejsyn.inference.pipeline.RunReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +23,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,26 +73,8 @@ public class DetectCommand implements Callable<Integer> {
     @Option(names = "--camera", paramLabel = "JSON", description = "Camera profile (default: refuse-truck dashcam).")
     Path camera;
 
-    @Option(names = "--model", paramLabel = "JSON", description = "Model metadata file (default: models/pothole-detector.json).")
-    Path model;
-
-    @Option(names = "--sample-distance", paramLabel = "METRES", defaultValue = "4.0",
-            description = "Keep one frame per this many metres travelled (default ${DEFAULT-VALUE}).")
-    double sampleDistance;
-
-    @Option(names = "--max-range", paramLabel = "METRES", defaultValue = "25.0",
-            description = "Drop detections farther than this (default ${DEFAULT-VALUE}).")
-    double maxRange;
-
-    @Option(names = "--score", paramLabel = "P", description = "Score threshold (default: the model's, chosen on validation data).")
-    Float score;
-
-    @Option(names = "--iou", paramLabel = "IOU", description = "NMS IoU threshold (default: the model's).")
-    Float iou;
-
-    @Option(names = "--workers", paramLabel = "N",
-            description = "Detector threads, each with its own predictor (default: one per core).")
-    Integer workers;
+    @Mixin
+    DetectionOptions detection = new DetectionOptions();
 
     @Option(names = "--quiet", description = "No progress bar or summary.")
     boolean quiet;
@@ -103,25 +84,20 @@ public class DetectCommand implements Callable<Integer> {
         if (out == null && csv == null && !writesElsewhere()) {
             throw new InputException("nothing to write: give --out FILE.geojson and/or --csv FILE");
         }
-        if (maxRange <= 0) {
-            throw new InputException("--max-range must be positive: " + maxRange);
-        }
+        DetectionSettings settings = detection.settings();
         CameraModel cam = cameraModel();
-        SourceOptions options = SourceOptions.defaults().withSampleDistanceM(sampleDistance);
-        PipelineSettings settings = workers == null ? PipelineSettings.defaults()
-                : PipelineSettings.defaults().withWorkers(workers);
 
         // Open (and so validate) the input before anything heavy starts (the model, a subclass's
         // database connection): bad input fails in milliseconds.
-        try (FrameSource source = openSource(options)) {
+        try (FrameSource source = openSource(settings.sourceOptions())) {
             List<ObservationSink> sinks = new ArrayList<>();
             if (out != null || csv != null) {
                 sinks.add(new ObservationFiles(out != null ? out : siblingGeoJson(csv), csv));
             }
             sinks.addAll(extraSinks());
             try (ObservationSink sink = Sinks.all(sinks);
-                    DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(modelSpec())) {
-                RunReport report = run(new BatchPipeline(detector, new ObservationLocator(cam, maxRange), settings),
+                    DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(settings.modelSpec())) {
+                RunReport report = run(new BatchPipeline(detector, settings.locator(cam), settings.pipeline()),
                         source, sink);
                 if (!quiet) {
                     System.err.print(report.summary());
@@ -146,12 +122,6 @@ public class DetectCommand implements Callable<Integer> {
                 .continuousUpdate().build()) {
             return pipeline.run(source, sink, pb::stepTo);
         }
-    }
-
-    private ModelSpec modelSpec() {
-        ModelSpec spec = ModelSpec.load(model != null ? model : ModelSpec.defaultMetadataFile());
-        return spec.withThresholds(score != null ? score : spec.scoreThreshold(),
-                iou != null ? iou : spec.iouThreshold(), spec.maxDetections());
     }
 
     private FrameSource openSource(SourceOptions options) {

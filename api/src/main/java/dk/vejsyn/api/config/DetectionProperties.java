@@ -1,0 +1,45 @@
+package dk.vejsyn.api.config;
+
+import dk.vejsyn.inference.detect.ModelSpec;
+import dk.vejsyn.inference.pipeline.DetectionSettings;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.nio.file.Path;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How the service turns frames into observations ({@code vejsyn.detection.*}), for upload jobs
+ * and live frames alike; the command line has the same settings as options (README,
+ * "Configuration"). Both map onto {@link DetectionSettings}.
+ *
+ * @param model the model's metadata file; empty: {@code VEJSYN_MODEL}, else the shipped one
+ * @param scoreThreshold score threshold; absent: the model's, chosen on validation data
+ * @param iouThreshold NMS IoU threshold; absent: the model's
+ * @param maxRangeM detections farther from the camera are dropped
+ * @param sampleDistanceM upload jobs keep one frame per this many metres travelled
+ * @param evidenceMarginPx pixels kept around each detection in its evidence crop
+ * @param workers detector threads per upload job, one predictor each; 0 = one per core (live
+ *     frames have their own workers, {@code vejsyn.live.workers})
+ */
+@Validated
+@ConfigurationProperties("vejsyn.detection")
+public record DetectionProperties(
+        @DefaultValue("") String model,
+        @DecimalMin("0.0") @DecimalMax("1.0") Float scoreThreshold,
+        @DecimalMin("0.0") @DecimalMax("1.0") Float iouThreshold,
+        @DefaultValue("25.0") @DecimalMin("1.0") double maxRangeM,
+        @DefaultValue("4.0") @DecimalMin("0.0") double sampleDistanceM,
+        @DefaultValue("16") @Min(0) @Max(256) int evidenceMarginPx,
+        @DefaultValue("0") @Min(0) @Max(64) int workers) {
+
+    /** The typed settings the inference module works with. */
+    public DetectionSettings settings() {
+        Path metadata = model == null || model.isBlank() ? ModelSpec.defaultMetadataFile() : Path.of(model);
+        return new DetectionSettings(metadata, scoreThreshold, iouThreshold, maxRangeM, sampleDistanceM,
+                evidenceMarginPx, workers);
+    }
+}
