@@ -23,7 +23,7 @@ public final class VejsynMain {
     }
 
     static CommandLine commandLine() {
-        return VejsynCli.newCommandLine(new DbDetectCommand())
+        return VejsynCli.newCommandLine(new StoreOutput())
                 .addSubcommand(new ServeCommand())
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new SimulateVehicleCommand());

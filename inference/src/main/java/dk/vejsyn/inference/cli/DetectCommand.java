@@ -76,12 +76,24 @@ public class DetectCommand implements Callable<Integer> {
     @Mixin
     DetectionOptions detection = new DetectionOptions();
 
+    /** Where else the run writes (the service module's findings store), or {@link DetectOutput#NONE}. */
+    private final DetectOutput output;
+
+    public DetectCommand() {
+        this(DetectOutput.NONE);
+    }
+
+    /** A {@code detect} that also writes to {@code output}; add {@code output} to its command line as a mixin. */
+    public DetectCommand(DetectOutput output) {
+        this.output = output;
+    }
+
     @Option(names = "--quiet", description = "No progress bar or summary.")
     boolean quiet;
 
     @Override
     public Integer call() {
-        if (out == null && csv == null && !writesElsewhere()) {
+        if (out == null && csv == null && !output.requested()) {
             throw new InputException("nothing to write: give --out FILE.geojson and/or --csv FILE");
         }
         DetectionSettings settings = detection.settings();
@@ -89,12 +101,14 @@ public class DetectCommand implements Callable<Integer> {
 
         // Open (and so validate) the input before anything heavy starts (the model, a subclass's
         // database connection): bad input fails in milliseconds.
-        try (FrameSource source = openSource(settings.sourceOptions())) {
+        try (DetectOutput closing = output; FrameSource source = openSource(settings.sourceOptions())) {
             List<ObservationSink> sinks = new ArrayList<>();
             if (out != null || csv != null) {
                 sinks.add(new ObservationFiles(out != null ? out : siblingGeoJson(csv), csv));
             }
-            sinks.addAll(extraSinks());
+            if (output.requested()) {
+                sinks.add(output.open(inputPath(), cam));
+            }
             try (ObservationSink sink = Sinks.all(sinks);
                     DjlDetector.DetectorModel detector = DjlDetector.DetectorModel.load(settings.modelSpec())) {
                 RunReport report = run(new BatchPipeline(detector, settings.locator(cam), settings.pipeline()),
@@ -105,7 +119,7 @@ public class DetectCommand implements Callable<Integer> {
                         System.err.println("wrote " + report.observations() + " observations to " + out);
                     }
                 }
-                afterRun(report);
+                output.finished(report);
             }
         }
         return 0;
@@ -167,25 +181,12 @@ public class DetectCommand implements Callable<Integer> {
     }
 
     /** The footage this run reads: the video, or the image folder or zip. */
-    protected Path inputPath() {
+    private Path inputPath() {
         return input.images != null ? input.images : input.video.video;
     }
 
     /** The camera profile given with --camera, or the default dashcam. */
-    protected CameraModel cameraModel() {
+    private CameraModel cameraModel() {
         return camera != null ? CameraModel.fromJson(camera) : CameraModel.refuseTruckDashcam();
     }
-
-    /** Whether a subclass writes somewhere besides the files (so no --out is needed). */
-    protected boolean writesElsewhere() {
-        return false;
-    }
-
-    /** Further sinks a subclass adds (the service's findings store); called once, after the input opened. */
-    protected List<ObservationSink> extraSinks() {
-        return List.of();
-    }
-
-    /** Hook for subclasses after a successful run. */
-    protected void afterRun(RunReport report) {}
 }

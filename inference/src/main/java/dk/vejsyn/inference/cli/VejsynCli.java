@@ -33,23 +33,27 @@ public final class VejsynCli implements Runnable {
 
     /** The command line of this module: {@code detect} writes files only. */
     public static CommandLine newCommandLine() {
-        return newCommandLine(new DetectCommand());
+        return newCommandLine(DetectOutput.NONE);
     }
 
     /**
-     * The command line with a given {@code detect} command (the service module passes one that
-     * also writes to the findings store) and this module's other subcommands; the service module
-     * adds {@code serve} and {@code demo} to it.
+     * The command line with {@code detect} also writing to {@code output} (the service module
+     * passes the findings store, whose options such as {@code --db} join the {@code detect}
+     * command), and this module's other subcommands; the service module adds {@code serve} and
+     * {@code demo} to it.
      */
-    public static CommandLine newCommandLine(DetectCommand detect) {
+    public static CommandLine newCommandLine(DetectOutput output) {
         CommandLine cl = new CommandLine(new VejsynCli())
                 .addSubcommand(new CommandLine.HelpCommand())
-                .addSubcommand(detect)
+                .addSubcommand(new DetectCommand(output))
                 .addSubcommand(new EvaluateCommand())
                 .addSubcommand(new RenderDriveCommand())
                 .addSubcommand(new RenderDatasetCommand())
                 .addSubcommand(new BenchCommand())
                 .addSubcommand(new CheckRuntimeCommand());
+        if (output != DetectOutput.NONE) {
+            cl.getSubcommands().get("detect").addMixin("output", output);
+        }
         cl.setExecutionExceptionHandler(new ErrorHandler());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         return cl;
