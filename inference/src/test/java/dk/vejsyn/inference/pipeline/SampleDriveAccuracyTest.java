@@ -28,8 +28,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * located detections, clustered within 3 m (one pothole is seen in several frames), matched
  * one-to-one to the renderer's ground truth. With exact GPS: recall and precision at least 0.9
  * and median position error at most 1 m (matching within 3 m). With the drive's noisy GPS (about
- * 2 m RMS, drifting): median error at most 3 m — matched within 6 m there, since a 3 m match
- * radius would cap the error it measures.
+ * 2 m RMS, drifting): the same recall and precision and a median error of at most 3 m — matched
+ * within 6 m there, since a 3 m match radius would cap the error it measures. (Until 2026-12-06
+ * this row asked for recall and precision of at least 0.0, which no run could miss.)
  *
  * <p>Tagged {@code model-acceptance}: it measures the model, not the code, and the shipped model
  * does not meet it yet (see models/model-card.md). Run it with
@@ -60,7 +61,7 @@ class SampleDriveAccuracyTest {
     }
 
     @ParameterizedTest(name = "{0}: recall and precision >= {3}, median error <= {1} m")
-    @CsvSource({"drive-exact.gpx, 1.0, 3.0, 0.9", "drive.gpx, 3.0, 6.0, 0.0"})
+    @CsvSource({"drive-exact.gpx, 1.0, 3.0, 0.9", "drive.gpx, 3.0, 6.0, 0.9"})
     void potholesAreFoundWhereTheyAre(String track, double maxMedianErrorM, double matchRadiusM, double minRate) {
         CameraModel camera = CameraModel.fromJson(DRIVE.resolve("camera.json"));
         ObservationFiles sink = new ObservationFiles(out.resolve("found.geojson"), null);
