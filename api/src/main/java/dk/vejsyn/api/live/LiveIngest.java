@@ -348,7 +348,8 @@ public final class LiveIngest implements SmartLifecycle {
         }
     }
 
-    private void recordEndedSessions() {
+    /** One round of the session closer (it runs every recovery interval; tests call it too). */
+    void recordEndedSessions() {
         try {
             tx.executeWithoutResult(status -> {
                 for (LiveInbox.SessionToPass s : inbox.sessionsToPass(props.sessionGap(), 10)) {
