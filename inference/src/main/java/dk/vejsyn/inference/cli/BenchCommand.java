@@ -20,17 +20,12 @@ import dk.vejsyn.inference.pipeline.PipelineSettings;
 import dk.vejsyn.inference.pipeline.RunReport;
 import dk.vejsyn.inference.timing.Stage;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -133,11 +128,11 @@ public class BenchCommand implements Callable<Integer> {
                                     + "pipeline %.2f frames/s (%.1f CPU ms/frame), ratio %.3f%n",
                             r + 1, modelFps[r], modelCpu[r], pipeFps[r], pipeCpu[r], pipeFps[r] / modelFps[r]);
                 }
-                writeSection(out, THROUGHPUT, throughputTable(spec, tensors.size(), modelFps, pipeFps, modelCpu, pipeCpu, last)
+                BenchReport.writeSection(out, THROUGHPUT, throughputTable(spec, tensors.size(), modelFps, pipeFps, modelCpu, pipeCpu, last)
                         + kernelTable(modelFps, modelCpu, kernelFps, kernelCpu));
             }
             if (memoryFrames > 0) {
-                writeSection(out, MEMORY, memoryRun(model, spec, cam, v, t, everyFrame));
+                BenchReport.writeSection(out, MEMORY, memoryRun(model, spec, cam, v, t, everyFrame));
             }
         }
         System.err.println("wrote " + out);
@@ -246,7 +241,7 @@ public class BenchCommand implements Callable<Integer> {
         long max = rss.tailMap(Math.min(1000L, memoryFrames)).values().stream().mapToLong(Long::longValue).max().orElse(0);
         long min = rss.tailMap(Math.min(1000L, memoryFrames)).values().stream().mapToLong(Long::longValue).min().orElse(0);
         StringBuilder sb = new StringBuilder();
-        sb.append(MEMORY).append("\n\n").append(machine()).append(String.format(Locale.ROOT,
+        sb.append(MEMORY).append("\n\n").append(BenchReport.machine()).append(String.format(Locale.ROOT,
                 "Model `%s` %s, input %dx%d; the sample drive replayed, every frame, %d worker(s); %,d frames in %.0f s. "
                         + "Command: `bin/vejsyn bench --frames 0`.%n%n",
                 spec.name(), spec.version(), spec.inputWidth(), spec.inputHeight(), settings().workers(), memoryFrames, secs));
@@ -268,16 +263,16 @@ public class BenchCommand implements Callable<Integer> {
 
     private String throughputTable(ModelSpec spec, int n, double[] modelFps, double[] pipeFps, double[] modelCpu,
             double[] pipeCpu, RunReport last) {
-        double m = median(modelFps);
-        double p = median(pipeFps);
-        double mc = median(modelCpu);
-        double pc = median(pipeCpu);
+        double m = BenchReport.median(modelFps);
+        double p = BenchReport.median(pipeFps);
+        double mc = BenchReport.median(modelCpu);
+        double pc = BenchReport.median(pipeCpu);
         double[] ratios = new double[modelFps.length];
         for (int i = 0; i < ratios.length; i++) {
             ratios[i] = pipeFps[i] / modelFps[i];
         }
         StringBuilder sb = new StringBuilder();
-        sb.append(THROUGHPUT).append("\n\n").append(machine());
+        sb.append(THROUGHPUT).append("\n\n").append(BenchReport.machine());
         sb.append(String.format(Locale.ROOT,
                 "Model `%s` %s, input %dx%d; %d frames of the sample drive (1280x720), every frame, %d worker(s), "
                         + "PyTorch threads %s; %d rounds, model-only first in odd rounds, pipeline first in even ones. "
@@ -297,7 +292,7 @@ public class BenchCommand implements Callable<Integer> {
                         + "CPU-bound machine throughput follows it; it does not count time the process waits for the "
                         + "CPU, but a host that slows the cores inflates it too, so it is a second view of the ratio "
                         + "(median CPU ratio %.3f), not a noise-free one.%n%n",
-                p / m, median(ratios), mc / pc));
+                p / m, BenchReport.median(ratios), mc / pc));
         int w = settings().workers();
         sb.append(String.format(Locale.ROOT, "Model-only: %.1f ms per frame on this machine (%d predictor(s) in parallel, "
                         + "so about %.0f ms per forward pass each). Target: pipeline ≥ 0.9 × model-only → %s.%n%n",
@@ -324,64 +319,21 @@ public class BenchCommand implements Callable<Integer> {
         sb.append("| kernels | frames/s per round | median frames/s | median CPU ms/frame | median ratio |\n"
                 + "|---|---|---:|---:|---:|\n");
         sb.append(String.format(Locale.ROOT, "| %s (in use) | %s | %.2f | %.1f | 1.000 |%n", TorchRuntime.active().label(),
-                join(modelFps), median(modelFps), median(modelCpu)));
+                BenchReport.join(modelFps), BenchReport.median(modelFps), BenchReport.median(modelCpu)));
         for (int k = 0; k < kernels.size(); k++) {
             double[] ratio = new double[modelFps.length];
             for (int r = 0; r < ratio.length; r++) {
                 ratio[r] = kernelFps[k][r] / modelFps[r];
             }
             sb.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.1f | %.3f |%n", kernels.get(k).label(),
-                    join(kernelFps[k]), median(kernelFps[k]), median(kernelCpu[k]), median(ratio)));
+                    BenchReport.join(kernelFps[k]), BenchReport.median(kernelFps[k]), BenchReport.median(kernelCpu[k]),
+                    BenchReport.median(ratio)));
         }
         return sb.append('\n').toString();
     }
 
-    private static String join(double[] xs) {
-        StringBuilder sb = new StringBuilder();
-        for (double x : xs) {
-            sb.append(sb.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x));
-        }
-        return sb.toString();
-    }
-
     private PipelineSettings settings() {
         return workers == null ? PipelineSettings.defaults() : PipelineSettings.defaults().withWorkers(workers);
-    }
-
-    private static String machine() {
-        return String.format(Locale.ROOT, "Run %s on `%s`: %d cores, %s, Java %s, JVM max heap %d MiB, OMP_WAIT_POLICY=%s, "
-                        + "ONEDNN_MAX_CPU_ISA=%s.%n%s.%n",
-                LocalDate.now(), host(), Runtime.getRuntime().availableProcessors(), cpuModel(),
-                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20,
-                System.getenv().getOrDefault("OMP_WAIT_POLICY", "default"),
-                System.getenv().getOrDefault("ONEDNN_MAX_CPU_ISA", "unset"),
-                dk.vejsyn.inference.detect.TorchRuntime.status().summary());
-    }
-
-    /** Replaces the section starting with {@code heading} (up to the next "## "), or appends it. */
-    static void writeSection(Path file, String heading, String section) {
-        try {
-            String existing = Files.exists(file) ? Files.readString(file) : "# Benchmarks\n\n";
-            int start = existing.indexOf(heading);
-            String updated;
-            if (start < 0) {
-                updated = existing.stripTrailing() + "\n\n" + section;
-            } else {
-                int end = existing.indexOf("\n## ", start + heading.length());
-                updated = existing.substring(0, start) + section.stripTrailing() + "\n"
-                        + (end < 0 ? "" : existing.substring(end));
-            }
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, updated, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static double median(double[] xs) {
-        double[] s = xs.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     /** CPU time of this process, all threads (PyTorch's and FFmpeg's native ones included). */
@@ -403,23 +355,6 @@ public class BenchCommand implements Callable<Integer> {
             // not Linux: fall through
         }
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / 1024;
-    }
-
-    private static String cpuModel() {
-        try {
-            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
-                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
-        } catch (IOException e) {
-            return "unknown CPU";
-        }
-    }
-
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return "localhost";
-        }
     }
 
     /** Counts observations and drops them: the benchmark measures the pipeline, not a file writer. */
