@@ -4,12 +4,10 @@ import dk.vejsyn.api.drive.DriveInfo;
 import dk.vejsyn.api.error.ApiException;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.finding.IngestResult;
-import dk.vejsyn.api.finding.RedriveResult;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.frame.Frame;
-import dk.vejsyn.inference.frame.GeoTag;
 import dk.vejsyn.inference.geo.Observation;
 import dk.vejsyn.inference.pipeline.FrameStep;
 import dk.vejsyn.inference.timing.Stage;
@@ -59,6 +57,7 @@ public final class LiveIngest implements SmartLifecycle {
     private static final Stage[] STEP_STAGES = {Stage.PREPROCESS, Stage.INFERENCE, Stage.POSTPROCESS, Stage.GEOREFERENCE};
     /** Detect, crop, locate: the same step as the batch pipeline's (vejsyn.detection.*). */
     private final FrameStep step;
+    private final LiveHousekeeping housekeeping;
 
     /** What became of an offered frame. */
     public enum Outcome { ACCEPTED, DUPLICATE }
@@ -87,6 +86,7 @@ public final class LiveIngest implements SmartLifecycle {
             TransactionTemplate tx, DetectorFactory detectors, VehicleCameras cameras, FrameStep step,
             io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
         this.step = step;
+        this.housekeeping = new LiveHousekeeping(props, inbox, store, tx, cameras);
         this.props = props;
         this.inbox = inbox;
         this.store = store;
@@ -322,49 +322,9 @@ public final class LiveIngest implements SmartLifecycle {
         }
     }
 
-    /**
-     * Records re-drive evidence for sessions that have ended (quiet for the session gap, nothing
-     * waiting): findings their camera had in view but did not detect get "not seen", exactly as
-     * for an uploaded drive, so live vehicles also move repaired potholes towards
-     * possibly_repaired.
-     */
-    /** How often processed inbox rows past their retention are deleted. */
-    static final Duration PURGE_INTERVAL = Duration.ofHours(1);
-    /** Rows per delete statement: short transactions that do not hold up the workers. */
-    private static final int PURGE_BATCH = 10_000;
-
-    /** Deletes processed inbox rows older than the retention, in batches. */
-    void purgeInbox() {
-        try {
-            int total = 0;
-            for (int n; running && (n = inbox.purgeProcessed(props.inboxRetention(), PURGE_BATCH)) > 0; ) {
-                total += n;
-            }
-            if (total > 0) {
-                log.info("deleted {} processed live frames older than {}", total, props.inboxRetention());
-            }
-        } catch (RuntimeException e) {
-            log.warn("purging processed live frames failed (retried in {}): {}", PURGE_INTERVAL, e.toString());
-        }
-    }
-
-    /** One round of the session closer (it runs every recovery interval; tests call it too). */
-    void recordEndedSessions() {
-        try {
-            tx.executeWithoutResult(status -> {
-                for (LiveInbox.SessionToPass s : inbox.sessionsToPass(props.sessionGap(), 10)) {
-                    List<GeoTag> frames = inbox.processedFrames(s.driveRef());
-                    RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames,
-                            cameras.locatorFor(s.vehicle()).camera());
-                    inbox.drawTrack(r.driveId(), s.driveRef());
-                    inbox.markPassed(s.id());
-                    log.info("live session {} ended: {} frames, {} findings in view, {} not seen", s.driveRef(),
-                            frames.size(), r.inView().size(), r.notSeen().size());
-                }
-            });
-        } catch (RuntimeException e) {
-            log.warn("recording ended live sessions failed (retried): {}", e.toString());
-        }
+    /** The inbox's housekeeping (session closer, retention); run by this instance's recovery thread. */
+    LiveHousekeeping housekeeping() {
+        return housekeeping;
     }
 
     @Override
@@ -387,8 +347,9 @@ public final class LiveIngest implements SmartLifecycle {
         });
         long ms = props.recoveryInterval().toMillis();
         recovery.scheduleWithFixedDelay(this::recover, ms, ms, TimeUnit.MILLISECONDS);
-        recovery.scheduleWithFixedDelay(this::recordEndedSessions, ms, ms, TimeUnit.MILLISECONDS);
-        recovery.scheduleWithFixedDelay(this::purgeInbox, 60_000, PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        recovery.scheduleWithFixedDelay(housekeeping::recordEndedSessions, ms, ms, TimeUnit.MILLISECONDS);
+        recovery.scheduleWithFixedDelay(() -> housekeeping.purgeInbox(() -> running), 60_000,
+                LiveHousekeeping.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         log.info("live ingest running: {} workers, queue capacity {}, instance {}", props.workers(),
                 props.queueCapacity(), props.instanceId());
     }

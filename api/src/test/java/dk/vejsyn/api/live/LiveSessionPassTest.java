@@ -84,7 +84,7 @@ class LiveSessionPassTest extends PostgisIntegrationTest {
 
         // Evaluated once: later rounds of the closer leave it alone (run here, not waited for).
         for (int round = 0; round < 3; round++) {
-            ingest.recordEndedSessions();
+            ingest.housekeeping().recordEndedSessions();
         }
         assertThat(notSeenEvents(ids.get(0), vehicle)).isEqualTo(1);
     }
