@@ -39,8 +39,13 @@ final class ServiceProcess implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts {@code serve} with these service settings (property → value); does not wait for it. */
+    /** Starts {@code serve} on the tests' database with these service settings (property → value); does not wait for it. */
     static ServiceProcess start(String name, Map<String, String> settings) {
+        return start(name, PostgisIntegrationTest.JDBC_URL, settings);
+    }
+
+    /** Starts {@code serve} on {@code jdbcUrl} with these service settings; does not wait for it. */
+    static ServiceProcess start(String name, String jdbcUrl, Map<String, String> settings) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xmx768m");
@@ -55,7 +60,7 @@ final class ServiceProcess implements AutoCloseable {
         props.forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.add("-cp");
         cmd.add(serviceClassPath());
-        cmd.addAll(List.of("dk.vejsyn.api.cli.VejsynMain", "serve", "--port", "0", "--db", PostgisIntegrationTest.JDBC_URL));
+        cmd.addAll(List.of("dk.vejsyn.api.cli.VejsynMain", "serve", "--port", "0", "--db", jdbcUrl));
         Path log = Path.of("target", name + ".log").toAbsolutePath();
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
