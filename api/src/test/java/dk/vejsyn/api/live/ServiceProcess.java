@@ -3,6 +3,10 @@ package dk.vejsyn.api.live;
 import dk.vejsyn.api.PostgisIntegrationTest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -115,6 +119,15 @@ final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** The sum of this instance's Prometheus samples of {@code name} whose labels contain {@code label}. */
+    double metric(String name, String label) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url() + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.body().lines().filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && l.contains(label))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** SIGKILL: no shutdown hook, no graceful stop of jobs, leases or MQTT session. */

@@ -8,10 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.upload.UploadClient;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -201,14 +197,14 @@ class TwoProcessFailoverTest {
                     .isEqualTo(total);
             assertThat(jdbc.queryForObject("SELECT count(DISTINCT frame_id) FROM live_frame WHERE vehicle = ?",
                     Integer.class, vehicle)).isEqualTo(total);
-            double bySurvivor = metric(survivor, "vejsyn_live_frames_processed_total", "");
-            double byReturned = metric(back, "vejsyn_live_frames_processed_total", "");
+            double bySurvivor = survivor.metric("vejsyn_live_frames_processed_total", "");
+            double byReturned = back.metric("vejsyn_live_frames_processed_total", "");
             // A frame detected twice (say, claimed again while its taker still works on it) would be
             // stored once and its second result discarded: count the work, not only the outcome.
             for (ServiceProcess s : List.of(survivor, back)) {
-                assertThat(metric(s, "vejsyn_live_stage_seconds_count", "stage=\"georeference\""))
+                assertThat(s.metric("vejsyn_live_stage_seconds_count", "stage=\"georeference\""))
                         .as("frames %s detected and located, against frames it stored", s.name)
-                        .isEqualTo(metric(s, "vejsyn_live_frames_processed_total", ""));
+                        .isEqualTo(s.metric("vejsyn_live_frames_processed_total", ""));
             }
             assertThat(liveFrames("processed_by", victimId, "done")).as("rows done by the killed instance and its return")
                     .isEqualTo(doneByVictim + (int) byReturned);
@@ -264,14 +260,5 @@ class TwoProcessFailoverTest {
             }
         }
         return server;
-    }
-
-    /** The sum of a running instance's Prometheus samples of {@code name} whose labels contain {@code label}. */
-    private static double metric(ServiceProcess s, String name, String label) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(s.url() + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        return r.body().lines().filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && l.contains(label))
-                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 }
