@@ -28,7 +28,7 @@ import java.util.zip.ZipOutputStream;
  * Uploads over real HTTP (the servlet container's multipart parsing, size limits and spooling are
  * what is tested; MockMvc would bypass them), with parts streamed from files.
  */
-final class UploadClient {
+public final class UploadClient {
     static final Path DRIVE = Path.of(System.getProperty("vejsyn.repo.root", ".."))
             .resolve("sample-images/odense-drive").toAbsolutePath().normalize();
     static final ObjectMapper JSON = new ObjectMapper();
@@ -36,16 +36,16 @@ final class UploadClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
 
-    UploadClient(int port) {
+    public UploadClient(int port) {
         this.base = "http://127.0.0.1:" + port;
     }
 
     /** A multipart body under construction. */
-    static final class Form {
+    public static final class Form {
         private final String boundary = "vejsyn-" + UUID.randomUUID();
         private final List<BodyPublisher> parts = new ArrayList<>();
 
-        Form field(String name, String value) {
+        public Form field(String name, String value) {
             parts.add(BodyPublishers.ofString("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name
                     + "\"\r\n\r\n" + value + "\r\n", StandardCharsets.UTF_8));
             return this;
@@ -62,7 +62,7 @@ final class UploadClient {
             return this;
         }
 
-        Form file(String name, String fileName, byte[] content) {
+        public Form file(String name, String fileName, byte[] content) {
             parts.add(header(name, fileName));
             parts.add(BodyPublishers.ofByteArray(content));
             parts.add(BodyPublishers.ofString("\r\n"));
@@ -82,9 +82,9 @@ final class UploadClient {
     }
 
     /** The answer: status, Location and JSON body. */
-    record Answer(int status, String location, JsonNode body) {}
+    public record Answer(int status, String location, JsonNode body) {}
 
-    Answer post(Form form) {
+    public Answer post(Form form) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/drives"))
                 .header("Content-Type", "multipart/form-data; boundary=" + form.boundary)
                 .POST(form.publisher()).build();
@@ -116,7 +116,7 @@ final class UploadClient {
         }
     }
 
-    Answer get(String path) {
+    public Answer get(String path) {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
     }
 
@@ -143,10 +143,15 @@ final class UploadClient {
 
     /** The sample drive's geotagged JPEGs as a zip, built here. */
     static byte[] sampleImagesZip() {
+        return sampleImagesZip(Integer.MAX_VALUE);
+    }
+
+    /** The first {@code limit} of the sample drive's geotagged JPEGs (in name order) as a zip. */
+    public static byte[] sampleImagesZip(int limit) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes);
                 Stream<Path> files = Files.list(DRIVE.resolve("images"))) {
-            for (Path p : files.filter(f -> f.toString().endsWith(".jpg")).sorted().toList()) {
+            for (Path p : files.filter(f -> f.toString().endsWith(".jpg")).sorted().limit(limit).toList()) {
                 zip.putNextEntry(new ZipEntry("drive/" + p.getFileName()));
                 Files.copy(p, zip);
                 zip.closeEntry();
@@ -158,7 +163,7 @@ final class UploadClient {
     }
 
     /** Polls the job until it succeeded or failed. */
-    JsonNode awaitEnd(String location, Duration timeout) throws InterruptedException {
+    public JsonNode awaitEnd(String location, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Answer a = get(location);
