@@ -29,7 +29,7 @@ public final class VehicleCameras {
      * @throws IllegalArgumentException naming the file when a profile cannot be read
      */
     public VehicleCameras(Path dir, CameraModel fallback) {
-        this(dir, fallback, dk.vejsyn.inference.pipeline.DetectionSettings.DEFAULT_MAX_RANGE_M);
+        this(dir, fallback, ObservationLocator.DEFAULT_MAX_RANGE_M);
     }
 
     /** As {@link #VehicleCameras(Path, CameraModel)}, dropping detections beyond {@code maxRangeM}. */

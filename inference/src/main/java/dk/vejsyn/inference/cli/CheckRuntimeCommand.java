@@ -29,7 +29,7 @@ public class CheckRuntimeCommand implements Callable<Integer> {
         ModelSpec spec = ModelSpec.load(model != null ? model : ModelSpec.defaultMetadataFile());
         long t0 = System.nanoTime();
         try (DjlDetector.DetectorModel loaded = DjlDetector.DetectorModel.load(spec)) {
-            System.out.printf(java.util.Locale.ROOT, "runtime ok: %s %s, check took %d ms; %s%n", spec.name(),
+            System.out.printf(java.util.Locale.ROOT, "runtime ok: %s %s, loaded and checked in %d ms; %s%n", spec.name(),
                     spec.version(), (System.nanoTime() - t0) / 1_000_000, TorchRuntime.status().summary());
             return 0;
         } catch (IllegalStateException e) {

@@ -118,14 +118,7 @@ public final class DjlDetector implements Detector {
                 TorchRuntime.Convolutions kernels = TorchRuntime.active();
                 try (NDManager m = manager.newSubManager();
                         NDList out = predictor.predict(new NDList(m.create(input.duplicate(), shape, DataType.FLOAT32)))) {
-                    float[] raw = faults.apply(out.singletonOrThrow().toFloatArray(), kernels);
-                    int classes = spec.outputClasses().size();
-                    String problem = OutputGuard.problem(raw, classes, raw.length / (4 + classes), spec.inputWidth(),
-                            spec.inputHeight());
-                    if (problem != null) {
-                        throw new UntrustedOutputException(problem);
-                    }
-                    return raw;
+                    return OutputGuard.require(faults.apply(out.singletonOrThrow().toFloatArray(), kernels), spec);
                 }
             });
         }

@@ -69,13 +69,8 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
                     + (4 + spec.outputClasses().size()) + ", N]");
         }
         int anchors = (int) shape.get(2);
-        float[] raw = faults.apply(out.toFloatArray(), kernels);
         // No output becomes a detection unless it keeps to the model's contract (TorchRuntime).
-        String problem = OutputGuard.problem(raw, spec.outputClasses().size(), anchors, spec.inputWidth(),
-                spec.inputHeight());
-        if (problem != null) {
-            throw new UntrustedOutputException(problem);
-        }
+        float[] raw = OutputGuard.require(faults.apply(out.toFloatArray(), kernels), spec);
         List<Detection> detections = postprocess(raw, anchors);
         lastPostprocessNanos = System.nanoTime() - t0;
         times.add(Stage.POSTPROCESS, lastPostprocessNanos);

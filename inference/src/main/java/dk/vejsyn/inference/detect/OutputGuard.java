@@ -20,6 +20,27 @@ final class OutputGuard {
     private OutputGuard() {}
 
     /**
+     * The guard as the model's passes use it: null when {@code raw} keeps to {@code spec}'s
+     * contract, else what is wrong.
+     */
+    static String problem(float[] raw, ModelSpec spec) {
+        int classes = spec.outputClasses().size();
+        if (raw.length % (4 + classes) != 0) {
+            return "output has " + raw.length + " values, not a multiple of " + (4 + classes) + " rows";
+        }
+        return problem(raw, classes, raw.length / (4 + classes), spec.inputWidth(), spec.inputHeight());
+    }
+
+    /** {@code raw} itself when it keeps to the contract; never lets an untrusted output through. */
+    static float[] require(float[] raw, ModelSpec spec) {
+        String problem = problem(raw, spec);
+        if (problem != null) {
+            throw new UntrustedOutputException(problem);
+        }
+        return raw;
+    }
+
+    /**
      * @param raw the output, row-major {@code [4 + classes, anchors]}
      * @return null when every value is within its range, else what is wrong (for logs and counters)
      */

@@ -133,10 +133,7 @@ final class RuntimeCheck {
     }
 
     private static float[] requireSane(float[] out, ModelSpec spec, String what) {
-        int rows = 4 + spec.outputClasses().size();
-        String problem = out.length % rows != 0 ? "output length " + out.length
-                : OutputGuard.problem(out, spec.outputClasses().size(), out.length / rows, spec.inputWidth(),
-                        spec.inputHeight());
+        String problem = OutputGuard.problem(out, spec);
         if (problem != null) {
             throw new IllegalStateException("the model " + spec.modelFile().getFileName() + " gives an impossible output "
                     + "for " + what + " even with libtorch's own kernels on this machine (" + problem

@@ -30,10 +30,6 @@ public record DetectionSettings(
         int evidenceMarginPx,
         int workers) {
 
-    public static final double DEFAULT_MAX_RANGE_M = 25.0;
-    public static final double DEFAULT_SAMPLE_DISTANCE_M = 4.0;
-    public static final int DEFAULT_EVIDENCE_MARGIN_PX = 16;
-
     public DetectionSettings {
         Objects.requireNonNull(model, "model");
         if (scoreThreshold != null && !(scoreThreshold >= 0 && scoreThreshold <= 1)) {
@@ -58,8 +54,8 @@ public record DetectionSettings(
 
     /** The shipped model (or {@code VEJSYN_MODEL}) with its own thresholds and the documented defaults. */
     public static DetectionSettings defaults() {
-        return new DetectionSettings(ModelSpec.defaultMetadataFile(), null, null, DEFAULT_MAX_RANGE_M,
-                DEFAULT_SAMPLE_DISTANCE_M, DEFAULT_EVIDENCE_MARGIN_PX, 0);
+        return new DetectionSettings(ModelSpec.defaultMetadataFile(), null, null, ObservationLocator.DEFAULT_MAX_RANGE_M,
+                SourceOptions.DEFAULT_SAMPLE_DISTANCE_M, Evidence.DEFAULT_MARGIN_PX, 0);
     }
 
     /** The model's metadata with the thresholds given here. */

@@ -33,11 +33,6 @@ public record FrameStep(boolean evidence, int evidenceMarginPx) {
         }
     }
 
-    /** With evidence crops and the default margin, as the service stores them. */
-    public static FrameStep withEvidence() {
-        return new FrameStep(true, Evidence.DEFAULT_MARGIN_PX);
-    }
-
     /**
      * Runs the step on the calling thread. {@code detector} adds its stage times to
      * {@code times}; locating (with cropping) is added as {@link Stage#GEOREFERENCE}.

@@ -49,7 +49,7 @@ public record PipelineSettings(int workers, int queueCapacity, boolean evidence,
 
     public static PipelineSettings defaults() {
         int w = defaultWorkers();
-        return new PipelineSettings(w, 2 * w, true, 16);
+        return new PipelineSettings(w, 2 * w, true, Evidence.DEFAULT_MARGIN_PX);
     }
 
     public PipelineSettings withWorkers(int n) {

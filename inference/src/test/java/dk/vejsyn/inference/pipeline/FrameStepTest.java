@@ -31,7 +31,7 @@ class FrameStepTest {
     void keepsLocatedDetectionsWithEvidenceAndCountsTheDropped() {
         StageTimes times = new StageTimes();
         try (Frame f = frame()) {
-            FrameStep.Outcome out = FrameStep.withEvidence().run(BatchPipelineTest.scripted(new AtomicInteger()), LOCATOR,
+            FrameStep.Outcome out = new FrameStep(true, Evidence.DEFAULT_MARGIN_PX).run(BatchPipelineTest.scripted(new AtomicInteger()), LOCATOR,
                     f, NORTH, "drive.mp4", 7, times);
             assertThat(out.detections()).hasSize(2);
             assertThat(out.observations()).singleElement().satisfies(o -> {
