@@ -71,7 +71,8 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println("Map:       " + base + "/?municipality=" + MUNICIPALITY);
             System.out.println("Findings:  " + api + "/findings");
             System.out.println("GeoJSON:   " + api + "/findings/export.geojson");
-            System.out.println("OGC API:   " + api + "/ogc   (add in QGIS as an OGC API – Features layer)");
+            // Plain ASCII: a terminal in the C locale printed "?" for the en dash of "OGC API – Features".
+            System.out.println("OGC API:   " + api + "/ogc   (add in QGIS as an OGC API - Features layer)");
             System.out.println("OpenAPI:   " + base + "/swagger-ui.html");
             System.out.println("Uploads:   POST " + base + "/api/v1/drives   (video + track, or a zip of geotagged JPEGs)");
             System.out.println("Live:      bin/vejsyn simulate-vehicle --drive " + dir + " --rate 5 --http " + base);
