@@ -130,6 +130,32 @@ final class ServiceProcess implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
+    /**
+     * SIGSTOP: freezes the process where it is, mid-frame or mid-transaction, so that what it holds
+     * in the database and the broker can be read without it moving on; {@link #resume} or
+     * {@link #kill} follow. An open transaction of a frozen process stays uncommitted, and a kill
+     * rolls it back, so what is read while frozen is exactly what the process leaves behind.
+     */
+    void pause() throws InterruptedException {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause}. */
+    void resume() throws InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String signal) throws InterruptedException {
+        try {
+            Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start();
+            if (!k.waitFor(10, TimeUnit.SECONDS) || k.exitValue() != 0) {
+                throw new AssertionError("kill -" + signal + " " + process.pid() + " (" + name + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** SIGKILL: no shutdown hook, no graceful stop of jobs, leases or MQTT session. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -101,6 +101,8 @@ class TwoProcessFailoverTest {
             }
             a = ServiceProcess.start("failover-a", settings(idA));
             b = ServiceProcess.start("failover-b", settings(idB));
+            ServiceProcess a1 = a;
+            ServiceProcess b1 = b;
             for (ServiceProcess s : List.of(a, b)) {
                 s.awaitServing(START);
                 ServiceProcess s1 = s;
@@ -131,28 +133,52 @@ class TwoProcessFailoverTest {
 
             // The moment: the upload has committed a chunk on the instance running it, and that
             // instance has processed live frames and holds acknowledged ones it has not processed.
+            // Whether it holds some depends on where its worker is at that instant (on a fast CPU a
+            // frame waits only while the one before it is detected), so the instance is frozen
+            // (SIGSTOP) and looked at; it is killed only when it is seen holding frames, and let go
+            // on otherwise. What it held when frozen is what it held when killed.
             String[] runner = new String[1];
+            ServiceProcess[] frozen = new ServiceProcess[1];
+            List<String> held = new java.util.ArrayList<>();
             await(STEP, "upload running with a committed chunk, its instance holding live frames", () -> {
                 runner[0] = lastServer(uploadId, "PROCESSING");
-                return runner[0] != null
-                        && jdbc.queryForObject("SELECT committed_frame FROM upload_job WHERE id = ?::uuid", Long.class,
-                                uploadId) >= 2
-                        && liveFrames("processed_by", runner[0], "done") > 0
-                        && liveFrames("owner", runner[0], "queued") > 0;
+                if (runner[0] == null
+                        || jdbc.queryForObject("SELECT committed_frame FROM upload_job WHERE id = ?::uuid", Long.class,
+                                uploadId) < 2
+                        || liveFrames("processed_by", runner[0], "done") == 0) {
+                    return false;
+                }
+                ServiceProcess candidate = runner[0].equals(idA) ? a1 : b1;
+                try {
+                    candidate.pause();
+                    assertThat(jdbc.queryForObject("SELECT state FROM upload_job WHERE id = ?::uuid", String.class, uploadId))
+                            .as("the upload is still running when its instance is frozen (more images: -Dfailover.uploadImages)")
+                            .isEqualTo("running");
+                    held.clear();
+                    held.addAll(jdbc.queryForList("SELECT frame_id FROM live_frame WHERE vehicle = ? AND state = 'queued' "
+                            + "AND owner LIKE ?", String.class, vehicle, runner[0] + "-%"));
+                    if (held.isEmpty()) {
+                        candidate.resume();
+                        return false;
+                    }
+                    frozen[0] = candidate;
+                    return true;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError(e);
+                }
             });
-            ServiceProcess victim = runner[0].equals(idA) ? a : b;
+            ServiceProcess victim = frozen[0];
             ServiceProcess survivor = victim == a ? b : a;
             String victimId = runner[0];
             String survivorId = victimId.equals(idA) ? idB : idA;
-            victim.kill();
-            int publishedAtKill = published.get();
-            stopAt.set(Math.min(drive.size(), publishedAtKill + AFTER_KILL));
-
-            List<String> heldAtKill = jdbc.queryForList("SELECT frame_id FROM live_frame WHERE vehicle = ? AND state = 'queued' "
-                    + "AND owner LIKE ?", String.class, vehicle, victimId + "-%");
+            List<String> heldAtKill = List.copyOf(held);
             int doneByVictim = liveFrames("processed_by", victimId, "done");
             long committedAtKill = jdbc.queryForObject("SELECT committed_frame FROM upload_job WHERE id = ?::uuid",
                     Long.class, uploadId);
+            victim.kill();
+            int publishedAtKill = published.get();
+            stopAt.set(Math.min(drive.size(), publishedAtKill + AFTER_KILL));
             assertThat(heldAtKill).as("acknowledged frames the killed instance had not processed").isNotEmpty();
 
             // The upload finishes on the survivor, resumed after the killed attempt's last chunk.
