@@ -1,6 +1,8 @@
 package dk.vejsyn.api.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dk.vejsyn.api.security.ApiTokens;
+import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.InputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +11,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.io.FileSystemResource;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.MultipartBodyBuilder;
 import org.springframework.web.client.RestClient;
@@ -26,6 +29,14 @@ import picocli.CommandLine.Option;
         description = "Sample drive → detections → findings in PostGIS → map and API URLs.")
 public class DemoCommand implements Callable<Integer> {
     static final String MUNICIPALITY = "461";
+    static final String PLANNER_TOKEN = "demo-planner";
+    static final String SIM_VEHICLE = "demo-sim-truck";
+
+    /** Revokes the token of that name left by an earlier run and makes a new one; returns the token. */
+    private static String demoToken(ApiTokens tokens, String name, Role role, String vehicle) {
+        tokens.revoke(name, MUNICIPALITY);
+        return tokens.create(new ApiTokens.Request(name, role, MUNICIPALITY, vehicle, null, "demo")).secret();
+    }
 
     @Option(names = "--drive", paramLabel = "DIR", description = "Drive folder with drive.mp4, drive.gpx, camera.json (default: sample-images/odense-drive).")
     Path drive;
@@ -57,8 +68,15 @@ public class DemoCommand implements Callable<Integer> {
         ConfigurableApplicationContext ctx = ServiceContext.start(true, true, db, port);
         try {
             String base = ServeCommand.baseUrl(ctx.getEnvironment());
+            // The demo's own credentials, made again on every run (the previous run's are revoked):
+            // a planner of Odense to upload and look, and the simulated truck's vehicle token.
+            ApiTokens tokens = ctx.getBean(ApiTokens.class);
+            String planner = demoToken(tokens, PLANNER_TOKEN, Role.PLANNER, null);
+            String truck = demoToken(tokens, SIM_VEHICLE, Role.VEHICLE, SIM_VEHICLE);
             System.err.println("uploading " + video + " ...");
-            JsonNode job = awaitUpload(RestClient.create(base), video, track,
+            RestClient http = RestClient.builder().baseUrl(base)
+                    .defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + planner).build();
+            JsonNode job = awaitUpload(http, video, track,
                     Files.isRegularFile(camera) ? camera : null, "demo:" + dir.getFileName());
             if (!"succeeded".equals(job.path("state").asText())) {
                 System.err.println("vejsyn: the demo's upload job " + job.path("id").asText() + " "
@@ -75,9 +93,19 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println("OGC API:   " + api + "/ogc   (add in QGIS as an OGC API - Features layer)");
             System.out.println("OpenAPI:   " + base + "/swagger-ui.html");
             System.out.println("Uploads:   POST " + base + "/api/v1/drives   (video + track, or a zip of geotagged JPEGs)");
-            System.out.println("Live:      bin/vejsyn simulate-vehicle --drive " + dir + " --rate 5 --http " + base);
-            System.out.println("Metrics:   " + base + "/actuator/prometheus");
+            System.out.println("Live:      VEJSYN_TOKEN=" + truck + " bin/vejsyn simulate-vehicle --drive " + dir
+                    + " --vehicle " + SIM_VEHICLE + " --rate 5 --http " + base);
+            System.out.println("Metrics:   " + base + "/actuator/prometheus   (an operator's token: bin/vejsyn token create "
+                    + "--role operator --name ops-1)");
             System.out.println("This job:  " + base + "/api/v1/jobs/" + job.path("id").asText());
+            System.out.println();
+            System.out.println("Every request but health needs a token. This demo's planner token for " + MUNICIPALITY
+                    + " (revoked when the demo runs again; bin/vejsyn token revoke " + PLANNER_TOKEN + "):");
+            System.out.println("  curl:    curl -H 'Authorization: Bearer " + planner + "' " + api + "/findings");
+            System.out.println("  map:     paste it into the map page when it asks");
+            System.out.println("  QGIS:    OGC API - Features connection with Basic authentication, any user name, "
+                    + "the token as password");
+            System.out.println(planner);
             if (exit) {
                 return 0;
             }

@@ -49,6 +49,11 @@ public class SimulateVehicleCommand implements Callable<Integer> {
             description = "Put before every frame id (the file name); a new prefix makes the frames new to the service.")
     String framePrefix;
 
+    @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VEJSYN_TOKEN}",
+            description = {"The vehicle's token (bin/vejsyn token create --role vehicle ...; default: VEJSYN_TOKEN).",
+                "Over HTTP it is required; over MQTT it signs in as user VEHICLE where the broker asks for it."})
+    String token;
+
     @Option(names = "--limit", defaultValue = "0", description = "Send at most this many frames (0: all).")
     int limit;
 
@@ -65,12 +70,19 @@ public class SimulateVehicleCommand implements Callable<Integer> {
         if (!Files.exists(images)) {
             throw new InputException(drive + ": no such folder or zip");
         }
+        if (target.http != null && (token == null || token.isBlank())) {
+            throw new InputException("--http needs the vehicle's token: --token TOKEN or VEJSYN_TOKEN "
+                    + "(bin/vejsyn token create --municipality " + municipality + " --role vehicle --name " + vehicle + ")");
+        }
+        if (token != null && token.isBlank()) {
+            token = null;
+        }
         String broker = target.mqtt == null ? null : target.mqtt.isEmpty()
                 ? ConnectionSettings.fromSystemEnvironment().mqttUrl() : ConnectionSettings.checkMqttUrl(target.mqtt, "--mqtt");
         long t0 = System.nanoTime();
         try (VehicleSimulator sim = broker != null
-                ? VehicleSimulator.mqtt(broker, topicPrefix, municipality, vehicle, framePrefix, System.err::println)
-                : VehicleSimulator.http(target.http, municipality, vehicle, framePrefix, System.err::println)) {
+                ? VehicleSimulator.mqtt(broker, topicPrefix, municipality, vehicle, framePrefix, token, System.err::println)
+                : VehicleSimulator.http(target.http, municipality, vehicle, framePrefix, token, System.err::println)) {
             System.err.printf("vehicle %s (municipality %s) sending %s at %.1f frames/s to %s%n", vehicle, municipality,
                     images, rate, broker != null ? ConnectionSettings.redact(broker) : target.http);
             VehicleSimulator.Stats stats = sim.replay(images, rate, limit, recordedTimes);

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 /**
  * The {@code vejsyn} command line with the service's commands: the inference module's command
  * line, with {@code detect} that can also write to the store ({@code --db}), plus {@code serve}
- * {@code demo}, and {@code simulate-vehicle}.
+ * {@code demo}, {@code simulate-vehicle} and {@code token}.
  */
 public final class VejsynMain {
     private VejsynMain() {}
@@ -26,7 +26,8 @@ public final class VejsynMain {
         return VejsynCli.newCommandLine(new StoreOutput())
                 .addSubcommand(new ServeCommand())
                 .addSubcommand(new DemoCommand())
-                .addSubcommand(new SimulateVehicleCommand());
+                .addSubcommand(new SimulateVehicleCommand())
+                .addSubcommand(new TokenCommand());
     }
 
     /**

@@ -50,6 +50,23 @@ public class ApiException extends RuntimeException {
         return new ApiException(HttpStatus.NOT_FOUND, slug, title, detail);
     }
 
+    /** 401: no credentials, or credentials that are not (or no longer) valid; never says which token. */
+    public static ApiException unauthorized(String detail) {
+        return new ApiException(HttpStatus.UNAUTHORIZED, "unauthorized", "Authentication required", detail);
+    }
+
+    /** 403: authenticated, but its role or vehicle does not allow this. */
+    public static ApiException forbidden(String detail) {
+        return new ApiException(HttpStatus.FORBIDDEN, "forbidden", "Not allowed", detail);
+    }
+
+    /** 429: too many failed authentications from this address. */
+    public static ApiException tooManyFailedAuthentications(long retryAfterSeconds) {
+        return new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too-many-failed-authentications",
+                "Too many failed authentications", "too many failed authentications from this address; try again in "
+                        + retryAfterSeconds + " s");
+    }
+
     public static ApiException municipalityNotFound(String code) {
         return notFound("municipality-not-found", "Unknown municipality", "no municipality with code " + code);
     }

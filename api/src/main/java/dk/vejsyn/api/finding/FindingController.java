@@ -11,6 +11,7 @@ import dk.vejsyn.api.finding.FindingViews.FindingPage;
 import dk.vejsyn.api.geo.Bbox;
 import dk.vejsyn.api.geo.GeoJsonPolygon;
 import dk.vejsyn.api.municipality.Municipalities;
+import dk.vejsyn.api.security.Caller;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -27,6 +28,7 @@ import java.util.List;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -105,13 +107,16 @@ class FindingController {
         return queries.detail(municipalities.require(code).id(), id);
     }
 
-    record StatusChange(@NotBlank String status, @Size(max = 4000) String note, @NotBlank @Size(max = 200) String actor) {}
+    /** The new status and a note; who changes it is the authenticated caller (an {@code actor} field is ignored). */
+    record StatusChange(@NotBlank String status, @Size(max = 4000) String note) {}
 
     @PatchMapping("/{id}")
-    @Operation(summary = "Change a finding's status", description = "open → confirmed → scheduled → repaired; dismissed; invalid transitions are 409")
-    FindingDetail patch(@PathVariable String code, @PathVariable long id, @Valid @RequestBody StatusChange body) {
+    @Operation(summary = "Change a finding's status", description = "open → confirmed → scheduled → repaired; dismissed; "
+            + "invalid transitions are 409. The event names the caller (token name or identity-provider user).")
+    FindingDetail patch(@PathVariable String code, @PathVariable long id, @Valid @RequestBody StatusChange body,
+            @AuthenticationPrincipal Caller caller) {
         int m = municipalities.require(code).id();
-        store.changeStatus(code, id, FindingStatus.fromWire(body.status()), body.actor(), body.note());
+        store.changeStatus(code, id, FindingStatus.fromWire(body.status()), caller.name(), body.note());
         return queries.detail(m, id);
     }
 

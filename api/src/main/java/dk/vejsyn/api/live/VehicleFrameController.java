@@ -1,6 +1,7 @@
 package dk.vejsyn.api.live;
 
 import dk.vejsyn.api.error.ApiException;
+import dk.vejsyn.api.security.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +15,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -45,7 +47,12 @@ class VehicleFrameController {
             consumes = {MediaType.IMAGE_JPEG_VALUE, MediaType.APPLICATION_OCTET_STREAM_VALUE})
     ResponseEntity<Map<String, Object>> post(@PathVariable String vehicle,
             @RequestParam(required = false) String municipality, @RequestParam Map<String, String> fields,
-            HttpServletRequest request) throws IOException, InterruptedException {
+            HttpServletRequest request, @AuthenticationPrincipal Caller caller) throws IOException, InterruptedException {
+        // The security rules admit only this vehicle's own token; a well-formed municipality must
+        // be the token's (a missing or malformed one is the frame's 400, as before).
+        if (municipality != null && municipality.matches("[0-9]{3}") && !caller.memberOf(municipality)) {
+            throw ApiException.forbidden("this token sends frames for municipality " + caller.municipality() + " only");
+        }
         // When full, refuse before reading a body that could not be taken; a repeat still gets its answer.
         if (ingest.depth() >= props.queueCapacity()) {
             String frameId = fields.get(FrameFields.FRAME_ID);

@@ -61,12 +61,14 @@ public final class VehicleSimulator implements AutoCloseable {
     private final String topic;
     private final URI httpBase;
     private final HttpClient http;
+    private final String token;
     private final Semaphore inFlight = new Semaphore(64);
     private final Stats stats = new Stats();
     private final Consumer<String> log;
 
     private VehicleSimulator(String municipality, String vehicle, String framePrefix, Mqtt5AsyncClient mqtt,
-            String topic, URI httpBase, Consumer<String> log) {
+            String topic, URI httpBase, String token, Consumer<String> log) {
+        this.token = token;
         this.municipality = municipality;
         this.vehicle = vehicle;
         this.framePrefix = framePrefix == null ? "" : framePrefix;
@@ -77,23 +79,30 @@ public final class VehicleSimulator implements AutoCloseable {
         this.log = log;
     }
 
-    /** A vehicle publishing to {@code {topicPrefix}/{municipality}/{vehicle}/frames} on {@code brokerUrl}. */
+    /**
+     * A vehicle publishing to {@code {topicPrefix}/{municipality}/{vehicle}/frames} on {@code brokerUrl};
+     * with a {@code token} (its vehicle token, null for none) it signs in as user {@code vehicle}.
+     */
     public static VehicleSimulator mqtt(String brokerUrl, String topicPrefix, String municipality, String vehicle,
-            String framePrefix, Consumer<String> log) {
+            String framePrefix, String token, Consumer<String> log) {
         URI uri = URI.create(brokerUrl);
-        Mqtt5AsyncClient c = Mqtt5Client.builder().identifier("vejsyn-sim-" + vehicle + "-" + System.nanoTime() % 100000)
+        var builder = Mqtt5Client.builder().identifier("vejsyn-sim-" + vehicle + "-" + System.nanoTime() % 100000)
                 .serverHost(uri.getHost()).serverPort(uri.getPort() > 0 ? uri.getPort() : 1883)
-                .automaticReconnectWithDefaultConfig().buildAsync();
+                .automaticReconnectWithDefaultConfig();
+        if (token != null) {
+            builder = builder.simpleAuth().username(vehicle).password(token.getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+        }
+        Mqtt5AsyncClient c = builder.buildAsync();
         c.connect().join();
         return new VehicleSimulator(municipality, vehicle, framePrefix, c,
-                topicPrefix + "/" + municipality + "/" + vehicle + "/frames", null, log);
+                topicPrefix + "/" + municipality + "/" + vehicle + "/frames", null, null, log);
     }
 
-    /** A vehicle posting to {@code {baseUrl}/api/v1/vehicles/{vehicle}/frames}. */
+    /** A vehicle posting to {@code {baseUrl}/api/v1/vehicles/{vehicle}/frames} with its vehicle {@code token}. */
     public static VehicleSimulator http(String baseUrl, String municipality, String vehicle, String framePrefix,
-            Consumer<String> log) {
+            String token, Consumer<String> log) {
         String b = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        return new VehicleSimulator(municipality, vehicle, framePrefix, null, null, URI.create(b), log);
+        return new VehicleSimulator(municipality, vehicle, framePrefix, null, null, URI.create(b), token, log);
     }
 
     public Stats stats() {
@@ -210,6 +219,7 @@ public final class VehicleSimulator implements AutoCloseable {
         HttpRequest req = HttpRequest.newBuilder(URI.create(httpBase + "/api/v1/vehicles/"
                         + URLEncoder.encode(vehicle, StandardCharsets.UTF_8) + "/frames?" + query))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "image/jpeg")
+                .header("Authorization", "Bearer " + (token == null ? "" : token))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(jpeg)).build();
         long backoffMs = 500;
         for (int attempt = 0; ; attempt++) {

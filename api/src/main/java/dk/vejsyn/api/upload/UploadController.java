@@ -1,6 +1,8 @@
 package dk.vejsyn.api.upload;
 
 import dk.vejsyn.api.error.ApiException;
+import dk.vejsyn.api.security.Caller;
+import dk.vejsyn.api.security.Role;
 import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;
@@ -8,6 +10,7 @@ import org.jobrunr.jobs.states.StateName;
 import org.jobrunr.storage.StorageProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,7 +38,7 @@ class UploadController {
     /**
      * Multipart: {@code video} + {@code track} (GPX, NMEA or CSV), or {@code images} (a zip of
      * geotagged JPEGs); optional {@code camera} (profile JSON); fields {@code municipality}
-     * (default 461), {@code vehicle}, {@code driveRef} (uploading the same drive ref again adds
+     * (default: the caller's), {@code vehicle}, {@code driveRef} (uploading the same drive ref again adds
      * nothing twice). 202 with the job; 400/422 naming the part and the line or frame; 413 over
      * {@code vejsyn.jobs.max-upload-size}.
      */
@@ -45,17 +48,32 @@ class UploadController {
             @RequestParam(required = false) MultipartFile track,
             @RequestParam(required = false) MultipartFile images,
             @RequestParam(required = false) MultipartFile camera,
-            @RequestParam(defaultValue = "461") String municipality,
+            @RequestParam(required = false) String municipality,
             @RequestParam(required = false) String vehicle,
-            @RequestParam(required = false) String driveRef) {
+            @RequestParam(required = false) String driveRef,
+            @AuthenticationPrincipal Caller caller) {
+        // A caller uploads for its own municipality (the default) and, with a vehicle token, for its own vehicle.
+        if (municipality == null || municipality.isBlank()) {
+            municipality = caller.municipality();
+        } else if (!caller.memberOf(municipality)) {
+            throw ApiException.forbidden("this token uploads for municipality " + caller.municipality() + " only");
+        }
+        if (caller.role() == Role.VEHICLE) {
+            if (vehicle != null && !vehicle.isBlank() && !vehicle.strip().equals(caller.vehicle())) {
+                throw ApiException.forbidden("this token uploads for vehicle " + caller.vehicle() + " only");
+            }
+            vehicle = caller.vehicle();
+        }
         UploadJob job = uploads.submit(new DriveUploads.Upload(video, track, images, camera, municipality, vehicle, driveRef));
         return ResponseEntity.accepted().location(URI.create("/api/v1/jobs/" + job.id()))
                 .body(JobView.of(job, "queued", 0, Instant.now()));
     }
 
     @GetMapping("/api/v1/jobs/{id}")
-    JobView job(@PathVariable UUID id) {
-        UploadJob j = jobs.find(id).orElseThrow(() -> ApiException.notFound("job-not-found", "Unknown job", "no job " + id));
+    JobView job(@PathVariable UUID id, @AuthenticationPrincipal Caller caller) {
+        // Another municipality's job is as unknown as a job that never was.
+        UploadJob j = jobs.find(id).filter(job -> caller.memberOf(job.municipalityCode()))
+                .orElseThrow(() -> ApiException.notFound("job-not-found", "Unknown job", "no job " + id));
         return JobView.of(j, state(j), jobs.findingsOfDrive(j.municipalityId(), j.driveRef()), Instant.now());
     }
 

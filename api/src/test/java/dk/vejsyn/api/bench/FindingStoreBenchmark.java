@@ -268,8 +268,13 @@ class FindingStoreBenchmark {
         jdbc.execute("VACUUM ANALYZE finding");
     }
 
+    /** A viewer token of the path's municipality. */
+    private static String reader(String path) {
+        return dk.vejsyn.api.TestTokens.bearer(dk.vejsyn.api.security.Role.VIEWER, path.split("/")[4]);
+    }
+
     private String get(String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", reader(path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " -> " + r.statusCode() + " " + r.body());
@@ -278,7 +283,7 @@ class FindingStoreBenchmark {
     }
 
     private byte[] getBytes(String path) throws Exception {
-        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", reader(path)).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         if (r.statusCode() != 200) {
             throw new IllegalStateException(path + " -> " + r.statusCode());

@@ -24,7 +24,13 @@ import dk.vejsyn.api.municipality.Municipality;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import dk.vejsyn.api.security.Caller;
+import dk.vejsyn.api.security.CallerAuthentication;
+import dk.vejsyn.api.security.Role;
+import org.junit.jupiter.api.AfterEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.web.servlet.AutoConfigureMockMvc;
+import org.springframework.security.test.context.TestSecurityContextHolder;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.test.autoconfigure.web.servlet.WebMvcTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -33,8 +39,13 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
-/** The maintenance API's input checking, without a database: every bad input is a 4xx problem. */
+/**
+ * The maintenance API's input checking, without a database: every bad input is a 4xx problem.
+ * Without security's filters (who may call is {@code SecurityMatrixTest}'s subject); the caller is
+ * a planner of 461.
+ */
 @WebMvcTest(FindingController.class)
+@AutoConfigureMockMvc(addFilters = false)
 class FindingControllerTest {
 
     static final String BASE = "/api/v1/municipalities/461/findings";
@@ -54,6 +65,17 @@ class FindingControllerTest {
 
     @MockitoBean
     FindingStore store;
+
+    @BeforeEach
+    void caller() {
+        TestSecurityContextHolder.setAuthentication(new CallerAuthentication(
+                new Caller("planner-odense-1", Role.PLANNER, "461", null, Caller.Via.TOKEN)));
+    }
+
+    @AfterEach
+    void noCaller() {
+        TestSecurityContextHolder.clearContext();
+    }
 
     @BeforeEach
     void tenants() {
@@ -156,9 +178,16 @@ class FindingControllerTest {
     }
 
     @Test
-    void patchWithoutActorIs400() throws Exception {
-        problem(mvc.perform(patch(BASE + "/1").contentType(MediaType.APPLICATION_JSON).content("{\"status\": \"confirmed\"}")),
+    void patchWithoutStatusIs400() throws Exception {
+        problem(mvc.perform(patch(BASE + "/1").contentType(MediaType.APPLICATION_JSON).content("{\"note\": \"x\"}")),
                 400, "validation-failed");
+    }
+
+    @Test
+    void theActorOfAChangeIsTheCallerNeverTheBody() throws Exception {
+        mvc.perform(patch(BASE + "/1").contentType(MediaType.APPLICATION_JSON)
+                .content("{\"status\": \"confirmed\", \"actor\": \"anyone\"}")).andExpect(status().isOk());
+        verify(store).changeStatus("461", 1L, FindingStatus.CONFIRMED, "planner-odense-1", null);
     }
 
     @Test

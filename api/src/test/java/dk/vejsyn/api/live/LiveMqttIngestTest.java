@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dk.vejsyn.api.PostgisIntegrationTest;
+import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.api.live.LiveFixtures.SampleFrame;
 import dk.vejsyn.inference.geo.Georeferencer;
 import java.net.URI;
@@ -152,17 +153,19 @@ class LiveMqttIngestTest extends PostgisIntegrationTest {
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         HttpRequest req = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/api/v1/vehicles/" + vehicle + "/frames?" + query))
-                .header("Content-Type", "image/jpeg").POST(HttpRequest.BodyPublishers.ofByteArray(f.jpeg())).build();
+                .header("Content-Type", "image/jpeg").header("Authorization", TestTokens.vehicle("461", vehicle))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(f.jpeg())).build();
         return HttpClient.newHttpClient().send(req, HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void theVehicleSimulatorReplaysTheSampleDriveOverBothTransports() throws Exception {
-        try (VehicleSimulator mqtt = VehicleSimulator.mqtt(LiveFixtures.MQTT_URL, PREFIX, "461", vehicle, "m-", s -> { })) {
+        try (VehicleSimulator mqtt = VehicleSimulator.mqtt(LiveFixtures.MQTT_URL, PREFIX, "461", vehicle, "m-", null, s -> { })) {
             VehicleSimulator.Stats st = mqtt.replay(LiveFixtures.IMAGES, 20, 6);
             assertThat(st.accepted.get()).isEqualTo(6);
         }
-        try (VehicleSimulator http = VehicleSimulator.http("http://localhost:" + port, "461", vehicle, "h-", s -> { })) {
+        try (VehicleSimulator http = VehicleSimulator.http("http://localhost:" + port, "461", vehicle, "h-",
+                TestTokens.vehicle("461", vehicle).substring("Bearer ".length()), s -> { })) {
             VehicleSimulator.Stats st = http.replay(LiveFixtures.IMAGES, 20, 6);
             assertThat(st.accepted.get()).isEqualTo(6);
             assertThat(http.replay(LiveFixtures.IMAGES, 50, 6).duplicates.get()).isEqualTo(6);

@@ -124,7 +124,8 @@ final class ServiceProcess implements AutoCloseable {
     /** The sum of this instance's Prometheus samples of {@code name} whose labels contain {@code label}. */
     double metric(String name, String label) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(url() + "/actuator/prometheus")).timeout(Duration.ofSeconds(10)).build(),
+                HttpRequest.newBuilder(URI.create(url() + "/actuator/prometheus")).timeout(Duration.ofSeconds(10))
+                        .header("Authorization", dk.vejsyn.api.TestTokens.operator()).build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.body().lines().filter(l -> (l.startsWith(name + "{") || l.startsWith(name + " ")) && l.contains(label))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();

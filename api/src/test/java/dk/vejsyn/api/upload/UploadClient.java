@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dk.vejsyn.api.TestTokens;
+import dk.vejsyn.api.security.Role;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,9 +37,23 @@ public final class UploadClient {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final String base;
+    private final String authorization;
+    private final int port;
 
+    /** A client that calls as a planner of 461 (a real token: uploads go through security). */
     public UploadClient(int port) {
+        this(port, TestTokens.bearer(Role.PLANNER, "461"));
+    }
+
+    /** A client that sends this {@code Authorization} header value. */
+    public UploadClient(int port, String authorization) {
         this.base = "http://127.0.0.1:" + port;
+        this.authorization = authorization;
+        this.port = port;
+    }
+
+    public int port() {
+        return port;
     }
 
     /** A multipart body under construction. */
@@ -87,6 +103,7 @@ public final class UploadClient {
     public Answer post(Form form) {
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + "/api/v1/drives"))
                 .header("Content-Type", "multipart/form-data; boundary=" + form.boundary)
+                .header("Authorization", authorization)
                 .POST(form.publisher()).build();
         return send(req);
     }
@@ -117,7 +134,7 @@ public final class UploadClient {
     }
 
     public Answer get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(base + path)).header("Authorization", authorization).GET().build());
     }
 
     private Answer send(HttpRequest req) {

@@ -102,13 +102,16 @@ class UploadRejectionTest extends PostgisIntegrationTest {
     }
 
     @Test
-    void missingTrackIs400AndUnknownMunicipality404() {
+    void missingTrackIs400AndAnotherMunicipality403() {
         UploadClient.Answer a = client.post(new UploadClient.Form().file("video", "drive.mp4", new byte[100]));
         assertProblem(a, 400, "missing-part", "part 'track' is missing");
         assertProblem(client.post(new UploadClient.Form().field("vehicle", "x")), 400, "missing-part", "either");
-        UploadClient.Answer b = client.post(new UploadClient.Form().file("images", "a.zip", new byte[100])
-                .field("municipality", "998"));
-        assertProblem(b, 404, "municipality-not-found", "998");
+        // The client is a planner of 461: another municipality, existing (101) or not (998), is refused alike.
+        for (String other : new String[] {"998", "101"}) {
+            UploadClient.Answer b = client.post(new UploadClient.Form().file("images", "a.zip", new byte[100])
+                    .field("municipality", other));
+            assertProblem(b, 403, "forbidden", "municipality 461 only");
+        }
     }
 
     @Test

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dk.vejsyn.api.PostgisIntegrationTest;
+import dk.vejsyn.api.TestTokens;
+import dk.vejsyn.api.security.Role;
 import dk.vejsyn.api.VejsynApplication;
 import java.time.Duration;
 import java.util.List;
@@ -63,7 +65,8 @@ class UploadRestartTest {
 
         // The reference: the drive processed without interruption (another municipality, so the
         // two drives' findings do not merge).
-        JsonNode baseline = client.awaitEnd(client.post(UploadClient.sampleVideo("baseline").field("municipality", "101"))
+        UploadClient of101 = new UploadClient(client.port(), TestTokens.bearer(Role.PLANNER, "101"));
+        JsonNode baseline = of101.awaitEnd(of101.post(UploadClient.sampleVideo("baseline").field("municipality", "101"))
                 .location(), TIMEOUT);
         assertThat(baseline.get("state").asText()).as("%s", baseline).isEqualTo("succeeded");
         List<String> expected = jdbc.queryForList(OBSERVATION_KEYS, String.class, "baseline");
