@@ -312,6 +312,27 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
     }
 
     @Test
+    void aVehicleSendsForItselfInItsOwnMunicipalityOnly() throws Exception {
+        String vehicle = callers.get("vehicle");
+        String frame = "&frame-id=f1&lat=55.4&lon=10.39&time=" + java.time.Instant.now();
+        HttpResponse<byte[]> elsewhere = call("POST", "/api/v1/vehicles/" + VEHICLE + "/frames?municipality=" + OTHER + frame,
+                "", "image/jpeg", vehicle);
+        assertThat(elsewhere.statusCode()).isEqualTo(403);
+        assertThat(new String(elsewhere.body(), StandardCharsets.UTF_8)).contains("municipality " + OWN + " only");
+        HttpResponse<byte[]> asAnother = call("POST", "/api/v1/vehicles/another-truck/frames?municipality=" + OWN + frame,
+                "", "image/jpeg", vehicle);
+        assertThat(asAnother.statusCode()).isEqualTo(403);
+        assertThat(new String(asAnother.body(), StandardCharsets.UTF_8)).contains("vehicle " + VEHICLE + " only");
+        // Uploads likewise: its own vehicle id, its own municipality.
+        String form = "--x\r\nContent-Disposition: form-data; name=\"vehicle\"\r\n\r\nanother-truck\r\n--x--\r\n";
+        HttpResponse<byte[]> upload = call("POST", "/api/v1/drives", form, "multipart/form-data; boundary=x", vehicle);
+        assertThat(upload.statusCode()).isEqualTo(403);
+        assertThat(new String(upload.body(), StandardCharsets.UTF_8)).contains("vehicle " + VEHICLE + " only");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM live_frame WHERE vehicle IN (?, 'another-truck')", Integer.class,
+                VEHICLE)).isZero();
+    }
+
+    @Test
     void healthAndTheMapPageNeedNoTokenAndHoldNoData() throws Exception {
         assertThat(call("GET", "/actuator/health", null, null, null).statusCode()).isEqualTo(200);
         HttpResponse<byte[]> page = call("GET", "/index.html", null, null, null);
