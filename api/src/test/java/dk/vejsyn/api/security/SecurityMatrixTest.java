@@ -338,6 +338,10 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
         HttpResponse<byte[]> page = call("GET", "/index.html", null, null, null);
         assertThat(page.statusCode()).isEqualTo(200);
         assertThat(new String(page.body(), StandardCharsets.UTF_8)).contains("Authorization");
+        HttpResponse<byte[]> docs = call("GET", "/v3/api-docs", null, null, null);
+        assertThat(docs.statusCode()).isEqualTo(200);
+        JsonNode schemes = json.readTree(docs.body()).at("/components/securitySchemes");
+        assertThat(schemes.at("/token/scheme").asText()).as("Swagger UI's Authorize takes a token").isEqualTo("bearer");
         assertThat(call("GET", "/api/v1/nothing-here", null, null, callers.get("planner")).statusCode()).isEqualTo(404);
         assertThat(call("GET", "/api/v1/nothing-here", null, null, null).statusCode()).isEqualTo(401);
     }
