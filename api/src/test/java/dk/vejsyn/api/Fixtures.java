@@ -31,6 +31,32 @@ public final class Fixtures {
         return observation(DamageType.POTHOLE, at, score, frame, 0.1, "drive.mp4", T0.plusSeconds(frame));
     }
 
+    /** A real, decodable JPEG of {@code width × height} (a grey gradient), for code that shows it (the map page). */
+    public static byte[] realJpeg(int width, int height) {
+        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int g = (x * 255 / Math.max(1, width - 1)) & 0xFF;
+                img.setRGB(x, y, (g << 16) | (g << 8) | g);
+            }
+        }
+        try {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            javax.imageio.ImageIO.write(img, "jpg", out);
+            return out.toByteArray();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #observation} with this evidence crop. */
+    public static Observation observation(DamageType type, LatLon at, float score, long frame, double areaM2,
+            String source, Instant time, byte[] evidence) {
+        Observation o = observation(type, at, score, frame, areaM2, source, time);
+        return new Observation(o.type(), o.score(), o.position(), o.distanceM(), o.widthM(), o.lengthM(), o.areaM2(),
+                o.vehicle(), o.source(), o.frameIndex(), o.box(), evidence);
+    }
+
     public static Observation observation(DamageType type, LatLon at, float score, long frame, double areaM2,
             String source, Instant time) {
         LatLon vehicle = Georeferencer.destination(at.lat(), at.lon(), 180, 8);

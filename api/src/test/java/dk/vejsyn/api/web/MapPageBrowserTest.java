@@ -1,0 +1,129 @@
+package dk.vejsyn.api.web;
+
+import static dk.vejsyn.api.Fixtures.ODENSE;
+import static dk.vejsyn.api.Fixtures.T0;
+import static dk.vejsyn.api.Fixtures.offset;
+import static dk.vejsyn.api.Fixtures.observation;
+import static dk.vejsyn.api.Fixtures.realJpeg;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dk.vejsyn.api.PostgisIntegrationTest;
+import dk.vejsyn.api.drive.DriveInfo;
+import dk.vejsyn.api.finding.FindingStore;
+import dk.vejsyn.api.security.ApiTokens;
+import dk.vejsyn.api.security.Role;
+import dk.vejsyn.inference.detect.DamageType;
+import dk.vejsyn.inference.geo.Observation;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The map page in a real browser (Debian's headless chromium; {@code bin/test} installs it): it
+ * asks for a token and shows nothing without one, refuses a wrong one, shows the token's
+ * municipality's findings with a valid one, loads an evidence image with the token (the view is
+ * audited under the token's name), and signs out.
+ */
+class MapPageBrowserTest extends PostgisIntegrationTest {
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    FindingStore store;
+
+    WebDriver browser;
+    WebDriverWait await;
+
+    @BeforeEach
+    void open() {
+        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+                .as("chromium and chromium-driver are installed (bin/test installs them: apt-get install chromium chromium-driver)")
+                .isTrue();
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        "--window-size=1200,900");
+        // The driver by path: Selenium Manager would try to download one (no network here).
+        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
+                options);
+        await = new WebDriverWait(browser, Duration.ofSeconds(20));
+    }
+
+    @AfterEach
+    void close() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private WebElement byId(String id) {
+        return browser.findElement(By.id(id));
+    }
+
+    @Test
+    void asksForATokenShowsItsMunicipalitysFindingsAndTheirEvidence() {
+        List<Observation> obs = new ArrayList<>();
+        byte[] crop = realJpeg(64, 48);
+        for (int i = 0; i < 3; i++) {
+            obs.add(observation(DamageType.POTHOLE, offset(ODENSE, 40 * i, 0), 0.8f, i, 0.1, "browser.mp4", T0.plusSeconds(i),
+                    crop));
+        }
+        store.ingest("461", DriveInfo.of("browser", "truck-1"), obs);
+        store.ingest("101", DriveInfo.of("browser-101", "truck-1"), obs);
+        String name = "planner-browser-" + UUID.randomUUID().toString().substring(0, 6);
+        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
+                .create(new ApiTokens.Request(name, Role.PLANNER, "461", null, null, "test")).secret();
+
+        browser.get("http://127.0.0.1:" + port + "/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertThat(browser.findElements(By.cssSelector("path.leaflet-interactive"))).as("no data without a token").isEmpty();
+
+        byId("token").sendKeys("vjs_aaaaaaaaaaaaaaaa_" + "A".repeat(43));
+        browser.findElement(By.cssSelector("#signin button")).click();
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("signin-error"), "ugyldig"));
+        assertThat(byId("signin").isDisplayed()).isTrue();
+
+        byId("token").sendKeys(token);
+        browser.findElement(By.cssSelector("#signin button")).click();
+        await.until(ExpectedConditions.invisibilityOfElementLocated(By.id("signin")));
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "3 fund"));
+        assertThat(byId("muni").getText()).contains("461").contains(name).contains("planner");
+        List<WebElement> markers = browser.findElements(By.cssSelector("path.leaflet-interactive"));
+        assertThat(markers).as("the three findings of 461, none of 101's").hasSize(3);
+
+        markers.get(0).click();
+        WebElement img = await.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".popup img")));
+        await.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "return arguments[0].complete && arguments[0].naturalWidth > 0", img));
+        assertThat(img.getAttribute("src")).startsWith("blob:");
+        assertThat(((JavascriptExecutor) browser).executeScript("return arguments[0].naturalWidth", img)).isEqualTo(64L);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM audit_event WHERE actor = ? AND action LIKE '%/evidence'",
+                Integer.class, name)).as("the evidence view is audited under the token's name").isEqualTo(1);
+
+        byId("signout").click();
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
+        assertThat(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('vejsyn.token')")).isNull();
+        assertThat(browser.findElements(By.cssSelector("path.leaflet-interactive"))).isEmpty();
+    }
+}
