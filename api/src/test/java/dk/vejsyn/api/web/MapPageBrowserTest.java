@@ -14,10 +14,7 @@ import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
 import dk.vejsyn.inference.geo.Observation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -28,9 +25,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -43,31 +37,21 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * municipality's findings with a valid one, loads an evidence image with the token (the view is
  * audited under the token's name), and signs out.
  */
+@org.junit.jupiter.api.Tag("browser")
 class MapPageBrowserTest extends PostgisIntegrationTest {
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-
     @LocalServerPort
     int port;
 
     @Autowired
     FindingStore store;
 
-    WebDriver browser;
+    org.openqa.selenium.chrome.ChromeDriver browser;
     WebDriverWait await;
 
     @BeforeEach
     void open() {
-        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("chromium and chromium-driver are installed (bin/test installs them: apt-get install chromium chromium-driver)")
-                .isTrue();
-        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1200,900");
-        // The driver by path: Selenium Manager would try to download one (no network here).
-        browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build(),
-                options);
-        await = new WebDriverWait(browser, Duration.ofSeconds(20));
+        browser = Browsers.chromium();
+        await = Browsers.await(browser);
     }
 
     @AfterEach
