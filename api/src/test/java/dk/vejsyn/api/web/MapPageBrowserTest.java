@@ -110,4 +110,52 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         assertThat(((JavascriptExecutor) browser).executeScript("return sessionStorage.getItem('vejsyn.token')")).isNull();
         assertThat(browser.findElements(By.cssSelector("path.leaflet-interactive"))).isEmpty();
     }
+
+    @Test
+    void listAndMapShowOneFilterWhichTheUrlCarries() {
+        byte[] crop = realJpeg(64, 48);
+        // Severities 2, 3 and 4 (areas 0.1, 0.2, 0.5 m²); a fourth, dismissed, is outside the default filter.
+        List<Long> ids = store.ingest("461", DriveInfo.of("filter", "truck-1"), List.of(
+                observation(DamageType.POTHOLE, offset(ODENSE, 0, 0), 0.8f, 1, 0.1, "f.mp4", T0, crop),
+                observation(DamageType.POTHOLE, offset(ODENSE, 60, 0), 0.8f, 2, 0.2, "f.mp4", T0.plusSeconds(1), crop),
+                observation(DamageType.POTHOLE, offset(ODENSE, 120, 0), 0.8f, 3, 0.5, "f.mp4", T0.plusSeconds(2), crop),
+                observation(DamageType.POTHOLE, offset(ODENSE, 180, 0), 0.8f, 4, 0.5, "f.mp4", T0.plusSeconds(3), crop)))
+                .findingIds();
+        jdbc.update("UPDATE finding SET status = 'dismissed' WHERE id = ?", ids.get(3));
+        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
+                .create(new ApiTokens.Request("viewer-filter-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
+                        "461", null, null, "test")).secret();
+        browser.get("http://127.0.0.1:" + port + "/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "3 fund"));
+        assertThat(rows()).as("most severe first").containsExactly("#" + ids.get(2), "#" + ids.get(1), "#" + ids.get(0));
+
+        new org.openqa.selenium.support.ui.Select(byId("min_severity")).selectByValue("3");
+        browser.findElement(By.cssSelector("#filter button[type=submit]")).click();
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "2 fund"));
+        assertThat(browser.findElements(By.cssSelector("path.leaflet-interactive"))).hasSize(2);
+        assertThat(rows()).containsExactly("#" + ids.get(2), "#" + ids.get(1));
+        String url = browser.getCurrentUrl();
+        assertThat(url).contains("min_severity=3").contains("status=open");
+
+        byId("statuses").findElement(By.cssSelector("input[value=dismissed]")).click();
+        new org.openqa.selenium.support.ui.Select(byId("min_severity")).selectByValue("4");
+        browser.findElement(By.cssSelector("#filter button[type=submit]")).click();
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "2 fund"));
+        assertThat(rows()).containsExactlyInAnyOrder("#" + ids.get(2), "#" + ids.get(3));
+
+        browser.get(url); // a shared link: the same filter, the same set
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "2 fund"));
+        assertThat(new org.openqa.selenium.support.ui.Select(byId("min_severity")).getFirstSelectedOption().getText())
+                .isEqualTo("3");
+        assertThat(rows()).containsExactly("#" + ids.get(2), "#" + ids.get(1));
+    }
+
+    private List<String> rows() {
+        return await.until(d -> {
+            List<String> r = d.findElements(By.cssSelector("#list tbody tr td:first-child a")).stream()
+                    .map(WebElement::getText).toList();
+            return r.isEmpty() ? null : r;
+        });
+    }
 }
