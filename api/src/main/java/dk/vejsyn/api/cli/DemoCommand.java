@@ -88,6 +88,7 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println();
             System.out.println("Map:       " + base + "/");
             System.out.println("Triage:    " + base + "/triage.html   (confirm or dismiss new findings; a planner's token)");
+            System.out.println("Upload:    " + base + "/upload.html   (a drive from the browser)");
             System.out.println("Findings:  " + api + "/findings");
             System.out.println("GeoJSON:   " + api + "/findings/export.geojson");
             // Plain ASCII: a terminal in the C locale printed "?" for the en dash of "OGC API – Features".
