@@ -122,6 +122,7 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
                 new Group("PATCH", f + "/{finding}", "{\"status\":\"confirmed\"}", "application/json", true, 403, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/ogc/collections/findings/items", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/tiles/14/8653/5095.mvt", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/overview", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}", null, null, true, 200, 200, 200, 403, 200),
                 new Group("GET", "/api/v1/municipalities/{c}/audit", null, null, true, 403, 403, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/tokens", null, null, true, 403, 403, 200, 403, 404),
@@ -337,7 +338,9 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
         assertThat(call("GET", "/actuator/health", null, null, null).statusCode()).isEqualTo(200);
         HttpResponse<byte[]> page = call("GET", "/index.html", null, null, null);
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(new String(page.body(), StandardCharsets.UTF_8)).contains("Authorization");
+        assertThat(new String(page.body(), StandardCharsets.UTF_8)).contains("/app.js");
+        HttpResponse<byte[]> script = call("GET", "/app.js", null, null, null);
+        assertThat(new String(script.body(), StandardCharsets.UTF_8)).as("the pages send the token").contains("Authorization");
         HttpResponse<byte[]> docs = call("GET", "/v3/api-docs", null, null, null);
         assertThat(docs.statusCode()).isEqualTo(200);
         JsonNode schemes = json.readTree(docs.body()).at("/components/securitySchemes");
