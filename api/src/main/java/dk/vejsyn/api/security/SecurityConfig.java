@@ -158,7 +158,7 @@ public class SecurityConfig {
                         // No data: the error page (else validation errors turn into 401), health, the
                         // map page's own files (it asks for a token), the API's description.
                         .requestMatchers("/error", "/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/triage.html", "/finding.html", "/upload.html", "/overview.html", "/app.js", "/app.css", "/favicon.ico", "/webjars/**",
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/triage.html", "/finding.html", "/upload.html", "/overview.html", "/workorder.html", "/app.js", "/app.css", "/favicon.ico", "/webjars/**",
                                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/actuator/**").access(roles(Role.OPERATOR))
                         .requestMatchers(HttpMethod.GET, "/api/v1/me").authenticated()
@@ -171,6 +171,9 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/v1/municipalities/{code}/findings/search")
                                 .access(member(Role.VIEWER))
                         .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}/overview").access(member(Role.VIEWER))
+                        .requestMatchers(HttpMethod.POST, "/api/v1/municipalities/{code}/work-orders").access(member(Role.PLANNER))
+                        .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}/work-orders",
+                                "/api/v1/municipalities/{code}/work-orders/*").access(member(Role.VIEWER))
                         .requestMatchers("/api/v1/municipalities/{code}/audit", "/api/v1/municipalities/{code}/tokens",
                                 "/api/v1/municipalities/{code}/tokens/**").access(member(Role.ADMIN))
                         // Which municipality and vehicle a drive or a job belongs to is in the form or

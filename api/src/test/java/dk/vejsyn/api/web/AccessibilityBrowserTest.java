@@ -57,7 +57,7 @@ class AccessibilityBrowserTest extends PostgisIntegrationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/", "/triage.html", "/finding.html?id=1", "/upload.html", "/overview.html"})
+    @ValueSource(strings = {"/", "/triage.html", "/finding.html?id=1", "/upload.html", "/overview.html", "/workorder.html"})
     void noSeriousViolationSignedOutOrIn(String page) {
         browser.get("http://127.0.0.1:" + port + page);
         await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
