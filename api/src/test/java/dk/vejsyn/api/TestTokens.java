@@ -3,6 +3,7 @@ package dk.vejsyn.api;
 import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.Role;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,10 +24,30 @@ public final class TestTokens {
         return new ApiTokens(JdbcClient.create(new DriverManagerDataSource(PostgisIntegrationTest.JDBC_URL)), Clock.systemUTC());
     }
 
-    /** A new token; its name is unique. {@code vehicle}: for the vehicle role (null: the name). */
+    /**
+     * A new token; its name is unique. {@code vehicle}: for the vehicle role (null: the name). A
+     * vehicle token is also an account of the tests' broker once this returns ({@link TestBroker}).
+     */
     public static String create(Role role, String municipality, String vehicle) {
-        String name = "test-" + role.wireName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        return tokens().create(new ApiTokens.Request(name, role, municipality, vehicle, null, "tests")).secret();
+        return createNamed("test-" + role.wireName() + "-" + UUID.randomUUID().toString().substring(0, 8), role,
+                municipality, vehicle);
+    }
+
+    /** As {@link #create}, with this name (for tests that revoke it). */
+    public static String createNamed(String name, Role role, String municipality, String vehicle) {
+        String token = tokens().create(new ApiTokens.Request(name, role, municipality, vehicle, null, "tests")).secret();
+        if (role == Role.VEHICLE) {
+            TestBroker.refreshAndAwait(token, true, Duration.ofSeconds(20));
+        }
+        return token;
+    }
+
+    /** Revokes the token named {@code name}; the broker refuses it once this returns. */
+    public static void revoke(String name, String token) {
+        if (!tokens().revoke(name, null)) {
+            throw new IllegalStateException("no live token named " + name);
+        }
+        TestBroker.refreshAndAwait(token, false, Duration.ofSeconds(20));
     }
 
     /** {@code Bearer <token>} of one token per role and municipality, shared by the tests of this JVM. */

@@ -17,7 +17,7 @@ public class ServeCommand implements Callable<Integer> {
     @Option(names = "--db", paramLabel = "JDBC_URL",
             description = {"Database (default: VEJSYN_JDBC_URL, else database vejsyn on VEJSYN_PG_HOST:VEJSYN_PG_PORT",
                 "as VEJSYN_PG_USER; 127.0.0.1:5432, postgres). The MQTT broker: VEJSYN_MQTT_URL, else",
-                "tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT (127.0.0.1:1883)."})
+                "tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT (127.0.0.1:1884)."})
     String db;
 
     @Override

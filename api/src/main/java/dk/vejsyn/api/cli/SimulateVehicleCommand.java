@@ -25,8 +25,8 @@ public class SimulateVehicleCommand implements Callable<Integer> {
 
     static final class Target {
         @Option(names = "--mqtt", arity = "0..1", fallbackValue = "", paramLabel = "BROKER_URL",
-                description = {"MQTT broker, e.g. tcp://127.0.0.1:1883 (without a URL: VEJSYN_MQTT_URL, else",
-                    "tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT, the service's; 127.0.0.1:1883)."})
+                description = {"MQTT broker, e.g. tcp://127.0.0.1:1884 (without a URL: VEJSYN_MQTT_URL, else",
+                    "tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT, the service's; 127.0.0.1:1884)."})
         String mqtt;
 
         @Option(names = "--http", paramLabel = "BASE_URL", description = "Service base URL, e.g. http://localhost:8080.")
@@ -51,7 +51,8 @@ public class SimulateVehicleCommand implements Callable<Integer> {
 
     @Option(names = "--token", paramLabel = "TOKEN", defaultValue = "${env:VEJSYN_TOKEN}",
             description = {"The vehicle's token (bin/vejsyn token create --role vehicle ...; default: VEJSYN_TOKEN).",
-                "Over HTTP it is required; over MQTT it signs in as user VEHICLE where the broker asks for it."})
+                "Required over HTTP, and over MQTT with the broker bin/services runs: it signs in with user name",
+                "the token's id (the 16 characters after vjs_) and the token as password."})
     String token;
 
     @Option(names = "--limit", defaultValue = "0", description = "Send at most this many frames (0: all).")

@@ -3,9 +3,11 @@ package dk.vejsyn.api.cli;
 import dk.vejsyn.api.audit.AuditLog;
 import dk.vejsyn.api.config.ConnectionSettings;
 import dk.vejsyn.api.security.ApiTokens;
+import dk.vejsyn.api.security.MqttAccounts;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.InputException;
 import java.time.Clock;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +25,13 @@ import picocli.CommandLine.Parameters;
  * {@code vejsyn token create | list | revoke}: API tokens, on the service's database without the
  * service running (the first operator token can only be made this way). The token is printed
  * once, alone on the last line of standard output; only its hash is stored. Each change is
- * written to the audit trail with the operating-system user as the actor.
+ * written to the audit trail with the operating-system user as the actor. {@code token mqtt-files}
+ * writes the broker's account files from the vehicle tokens ({@link MqttAccounts}).
  */
 @Command(name = "token", mixinStandardHelpOptions = true,
-        description = "API tokens: create (printed once), list (never the token), revoke.",
-        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class})
+        description = "API tokens: create (printed once), list (never the token), revoke; the MQTT broker's accounts.",
+        subcommands = {TokenCommand.Create.class, TokenCommand.ListTokens.class, TokenCommand.Revoke.class,
+            TokenCommand.MqttFiles.class})
 public class TokenCommand {
 
     /** The database option and what the subcommands share. */
@@ -162,6 +166,44 @@ public class TokenCommand {
             }
             new AuditLog(jdbc).record(Store.actor(), "cli", null, "token revoke", name, null, null);
             System.err.println("token " + name + " revoked; it is refused from the next request on");
+            return 0;
+        }
+    }
+
+    @Command(name = "mqtt-files", mixinStandardHelpOptions = true,
+            description = {"Writes the MQTT broker's password_file and acl_file (DIR/" + MqttAccounts.PASSWORD_FILE
+                + ", DIR/" + MqttAccounts.ACL_FILE + ") from the live vehicle tokens",
+                "and the service's account (VEJSYN_MQTT_USERNAME / VEJSYN_MQTT_PASSWORD), and has the broker whose pid",
+                "is in DIR/" + MqttAccounts.PID_FILE + " re-read them when they changed. bin/services runs this for its broker."})
+    static class MqttFiles implements Callable<Integer> {
+        @Mixin Store store;
+
+        @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The broker's folder (created if missing).")
+        Path dir;
+
+        @Option(names = "--topic-prefix", defaultValue = "vejsyn/v1",
+                description = "The service's vejsyn.live.topic-prefix (default ${DEFAULT-VALUE}).")
+        String topicPrefix;
+
+        @Override
+        public Integer call() {
+            ConnectionSettings env = ConnectionSettings.fromSystemEnvironment();
+            if (env.mqttUsername() == null) {
+                throw new InputException("the service's broker account is needed: set " + ConnectionSettings.MQTT_USERNAME
+                        + " and " + ConnectionSettings.MQTT_PASSWORD);
+            }
+            MqttAccounts accounts;
+            try {
+                accounts = new MqttAccounts(store.open(), dir.toAbsolutePath(), topicPrefix, env.mqttUsername(),
+                        env.mqttPassword(), Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                throw new InputException(e.getMessage());
+            }
+            boolean changed = accounts.refresh();
+            long vehicles = accounts.render().passwords().lines().count() - 1;
+            System.err.printf(Locale.ROOT, "MQTT accounts in %s: the service and %d vehicle token(s); %s%n", dir, vehicles,
+                    !changed ? "unchanged" : accounts.broker().map(p -> "broker (pid " + p.pid() + ") reloaded")
+                            .orElse("no broker running on them"));
             return 0;
         }
     }

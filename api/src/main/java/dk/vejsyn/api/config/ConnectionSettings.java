@@ -18,7 +18,11 @@ import java.util.regex.Pattern;
  *       {@code jdbc:postgresql://VEJSYN_PG_HOST:VEJSYN_PG_PORT/vejsyn?user=VEJSYN_PG_USER}
  *       (127.0.0.1, 5432, postgres)</li>
  *   <li>broker: {@code VEJSYN_MQTT_URL}, else {@code tcp://VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT}
- *       (127.0.0.1, 1883)</li>
+ *       (127.0.0.1, 1884: the port of the service's own Mosquitto, which {@code bin/services} runs next to
+ *       any other broker on the standard port 1883)</li>
+ *   <li>the service's broker account: {@code VEJSYN_MQTT_USERNAME} and {@code VEJSYN_MQTT_PASSWORD}
+ *       (none: no credentials); the folder of the broker's account files it keeps up to date:
+ *       {@code VEJSYN_MQTT_BROKER_DIR} (none: not managed by the service)</li>
  * </ul>
  *
  * An explicit URL wins over the host, port and user. A blank variable counts as unset, as
@@ -33,11 +37,14 @@ public final class ConnectionSettings {
     public static final String MQTT_URL = "VEJSYN_MQTT_URL";
     public static final String MQTT_HOST = "VEJSYN_MQTT_HOST";
     public static final String MQTT_PORT = "VEJSYN_MQTT_PORT";
+    public static final String MQTT_USERNAME = "VEJSYN_MQTT_USERNAME";
+    public static final String MQTT_PASSWORD = "VEJSYN_MQTT_PASSWORD";
+    public static final String MQTT_BROKER_DIR = "VEJSYN_MQTT_BROKER_DIR";
 
     public static final String DEFAULT_HOST = "127.0.0.1";
     public static final int DEFAULT_PG_PORT = 5432;
     public static final String DEFAULT_PG_USER = "postgres";
-    public static final int DEFAULT_MQTT_PORT = 1883;
+    public static final int DEFAULT_MQTT_PORT = 1884;
     public static final String DEFAULT_MQTT_URL = "tcp://" + DEFAULT_HOST + ":" + DEFAULT_MQTT_PORT;
     /** The service's database on the configured server ({@code bin/vejsyn} creates it there). */
     public static final String DATABASE = "vejsyn";
@@ -107,6 +114,25 @@ public final class ConnectionSettings {
         return "tcp://" + host + ":" + port(MQTT_PORT, DEFAULT_MQTT_PORT);
     }
 
+    /** {@code VEJSYN_MQTT_USERNAME}, or null. */
+    public String mqttUsername() {
+        return value(MQTT_USERNAME);
+    }
+
+    /** {@code VEJSYN_MQTT_PASSWORD}, or null; refused when the user name is set and it is not. */
+    public String mqttPassword() {
+        String password = value(MQTT_PASSWORD);
+        if (password == null && mqttUsername() != null) {
+            throw new ConnectionSettingException(MQTT_USERNAME + " is set but " + MQTT_PASSWORD + " is not");
+        }
+        return password;
+    }
+
+    /** {@code VEJSYN_MQTT_BROKER_DIR}, or null. */
+    public String mqttBrokerDir() {
+        return value(MQTT_BROKER_DIR);
+    }
+
     /** {@code url} if it is a JDBC URL (and, for {@code jdbc:postgresql:}, one the driver accepts); {@code what} names its origin. */
     public static String checkJdbcUrl(String url, String what) {
         if (url == null || url.isBlank() || !url.startsWith("jdbc:")) {
@@ -124,7 +150,7 @@ public final class ConnectionSettings {
     public static String checkMqttUrl(String url, String what) {
         Matcher m = url == null ? null : MQTT_URL_REGEX.matcher(url);
         if (m == null || !m.matches()) {
-            throw new ConnectionSettingException(what + " must be tcp://host[:port], e.g. tcp://127.0.0.1:1883: '"
+            throw new ConnectionSettingException(what + " must be tcp://host[:port], e.g. tcp://127.0.0.1:1884: '"
                     + redact(url) + "'");
         }
         if (m.group(1) != null) {

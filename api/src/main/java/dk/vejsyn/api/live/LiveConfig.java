@@ -2,6 +2,8 @@ package dk.vejsyn.api.live;
 
 import dk.vejsyn.api.config.DetectionProperties;
 import dk.vejsyn.api.finding.FindingStore;
+import dk.vejsyn.api.security.ApiTokens;
+import dk.vejsyn.api.security.MqttAccounts;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.geo.CameraModel;
@@ -9,7 +11,9 @@ import dk.vejsyn.inference.pipeline.DetectionSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -36,6 +40,14 @@ class LiveConfig {
                 camera, settings.maxRangeM());
         return new LiveIngest(props, inbox, store, municipalities, new TransactionTemplate(tm), detectors, cameras,
                 settings.frameStep(), registry, Clock.systemUTC());
+    }
+
+    /** The broker's accounts from the vehicle tokens, where this instance manages them ({@code broker-files-dir}). */
+    @Bean
+    @ConditionalOnExpression("!'${vejsyn.live.broker-files-dir:}'.isBlank()")
+    BrokerFiles brokerFiles(LiveProperties props, JdbcClient jdbc, ApiTokens tokens) {
+        return new BrokerFiles(new MqttAccounts(jdbc, Path.of(props.brokerFilesDir()), props.topicPrefix(),
+                props.mqttUsername(), props.mqttPassword(), Clock.systemUTC()), props.brokerFilesInterval(), tokens);
     }
 
     @Bean

@@ -47,6 +47,16 @@ import org.springframework.validation.annotation.Validated;
  * @param camera camera profile JSON of the vehicles without their own (empty: the refuse-truck dashcam)
  * @param camerasDir folder of per-vehicle camera profiles, {@code <vehicle>.json} (empty: none), read at start-up
  * @param instanceId names this instance in the inbox ({@code owner}); empty: client id
+ * @param mqttUsername the service's own broker account ({@code VEJSYN_MQTT_USERNAME}); empty: connect
+ *     without credentials (a broker that allows it)
+ * @param mqttPassword its password ({@code VEJSYN_MQTT_PASSWORD})
+ * @param brokerFilesDir where the broker's {@code password_file}, {@code acl_file} and {@code pid_file}
+ *     are ({@code VEJSYN_MQTT_BROKER_DIR}, set by {@code bin/vejsyn} for the broker {@code bin/services}
+ *     runs): when set, this instance writes them from the vehicle tokens
+ *     ({@link dk.vejsyn.api.security.MqttAccounts}) at start, after each token it makes or revokes, and
+ *     every {@code brokerFilesInterval}; empty: the broker's accounts are managed elsewhere
+ * @param brokerFilesInterval how often the broker files are rewritten from the database: picks up
+ *     expired tokens and tokens made or revoked by other instances or the command line
  */
 @Validated
 @ConfigurationProperties("vejsyn.live")
@@ -72,7 +82,11 @@ public record LiveProperties(
         @DefaultValue("30d") @NotNull Duration inboxRetention,
         @DefaultValue("") String camera,
         @DefaultValue("") String camerasDir,
-        @DefaultValue("") String instanceId) {
+        @DefaultValue("") String instanceId,
+        @DefaultValue("") String mqttUsername,
+        @DefaultValue("") String mqttPassword,
+        @DefaultValue("") String brokerFilesDir,
+        @DefaultValue("30s") @NotNull Duration brokerFilesInterval) {
 
     public LiveProperties {
         if (clientId == null || clientId.isBlank()) {
@@ -87,9 +101,33 @@ public record LiveProperties(
         if (inboxRetention.compareTo(Duration.ofDays(1)) < 0) {
             throw new IllegalArgumentException("vejsyn.live.inbox-retention must be at least 1d: " + inboxRetention);
         }
+        if (!mqttUsername.isBlank() && mqttPassword.isBlank()) {
+            throw new IllegalArgumentException("vejsyn.live.mqtt-username is set but vejsyn.live.mqtt-password is not "
+                    + "(VEJSYN_MQTT_USERNAME / VEJSYN_MQTT_PASSWORD)");
+        }
+        if (!brokerFilesDir.isBlank() && mqttUsername.isBlank()) {
+            throw new IllegalArgumentException("vejsyn.live.broker-files-dir (VEJSYN_MQTT_BROKER_DIR) needs the service's "
+                    + "broker account: vejsyn.live.mqtt-username and -password (VEJSYN_MQTT_USERNAME / VEJSYN_MQTT_PASSWORD)");
+        }
+        if (brokerFilesInterval.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("vejsyn.live.broker-files-interval must be at least 1s: " + brokerFilesInterval);
+        }
         if (topicPrefix.endsWith("/")) {
             topicPrefix = topicPrefix.substring(0, topicPrefix.length() - 1);
         }
+    }
+
+    /** Whether the service signs in to the broker (with {@link #mqttUsername()} and {@link #mqttPassword()}). */
+    public boolean hasMqttAccount() {
+        return !mqttUsername.isBlank();
+    }
+
+    /** Without the password: these properties may be logged. */
+    @Override
+    public String toString() {
+        return "LiveProperties[brokerUrl=" + brokerUrl + ", topicPrefix=" + topicPrefix + ", shareGroup=" + shareGroup
+                + ", clientId=" + clientId + ", mqttUsername=" + mqttUsername + ", brokerFilesDir=" + brokerFilesDir
+                + ", workers=" + workers + ", queueCapacity=" + queueCapacity + "]";
     }
 
     /** The shared subscription this instance consumes. */

@@ -8,6 +8,7 @@ import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +34,8 @@ import org.springframework.transaction.TransactionException;
  * sending after {@code receive-maximum} unacknowledged messages: consumption slows to the
  * workers' pace. The session is persistent ({@code cleanStart=false}) and the client id stable,
  * so messages not yet acknowledged when the service stops are delivered again when it returns.
+ * With {@code vejsyn.live.mqtt-username} set it signs in with the service's own account
+ * ({@link dk.vejsyn.api.security.MqttAccounts} gives it what it needs and no more).
  */
 public final class MqttFrameConsumer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(MqttFrameConsumer.class);
@@ -63,10 +66,15 @@ public final class MqttFrameConsumer implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
-        client = Mqtt5Client.builder()
+        var builder = Mqtt5Client.builder()
                 .identifier(props.clientId())
                 .serverHost(uri.getHost())
-                .serverPort(uri.getPort() > 0 ? uri.getPort() : 1883)
+                .serverPort(uri.getPort() > 0 ? uri.getPort() : 1883);
+        if (props.hasMqttAccount()) {
+            builder = builder.simpleAuth().username(props.mqttUsername())
+                    .password(props.mqttPassword().getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+        }
+        client = builder
                 .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
                 .addConnectedListener(ctx -> subscribe())
                 .addDisconnectedListener(ctx -> {

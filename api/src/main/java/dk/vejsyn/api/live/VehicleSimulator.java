@@ -5,6 +5,7 @@ import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
+import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.frame.GeoFrame;
 import dk.vejsyn.inference.frame.GeoTag;
@@ -81,7 +82,8 @@ public final class VehicleSimulator implements AutoCloseable {
 
     /**
      * A vehicle publishing to {@code {topicPrefix}/{municipality}/{vehicle}/frames} on {@code brokerUrl};
-     * with a {@code token} (its vehicle token, null for none) it signs in as user {@code vehicle}.
+     * with a {@code token} (its vehicle token, null for none) it signs in with user name the token's id
+     * ({@link ApiTokens#mqttUsername}) and the token as password, as the service's broker expects.
      */
     public static VehicleSimulator mqtt(String brokerUrl, String topicPrefix, String municipality, String vehicle,
             String framePrefix, String token, Consumer<String> log) {
@@ -90,10 +92,20 @@ public final class VehicleSimulator implements AutoCloseable {
                 .serverHost(uri.getHost()).serverPort(uri.getPort() > 0 ? uri.getPort() : 1883)
                 .automaticReconnectWithDefaultConfig();
         if (token != null) {
-            builder = builder.simpleAuth().username(vehicle).password(token.getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
+            builder = builder.simpleAuth().username(ApiTokens.mqttUsername(token)).password(token.getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
         }
         Mqtt5AsyncClient c = builder.buildAsync();
-        c.connect().join();
+        try {
+            c.connect().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            // A refused sign-in is the user's to fix (wrong, revoked or missing token), not a crash.
+            if (e.getCause() instanceof com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException refused) {
+                throw new IllegalArgumentException("MQTT broker " + brokerUrl + " refused vehicle " + vehicle + ": "
+                        + refused.getMqttMessage().getReasonCode()
+                        + (token == null ? " (no token given: --token or VEJSYN_TOKEN)" : ""));
+            }
+            throw e;
+        }
         return new VehicleSimulator(municipality, vehicle, framePrefix, c,
                 topicPrefix + "/" + municipality + "/" + vehicle + "/frames", null, null, log);
     }

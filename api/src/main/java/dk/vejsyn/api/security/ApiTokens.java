@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -31,6 +32,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * token. Hash checks are slow on purpose; a token that passed one is remembered by its SHA-256 and
  * later compared in constant time, while its row (revoked? expired?) is read on every request, so
  * a revocation takes effect on the next request, on every instance.
+ *
+ * <p>A vehicle token is also the vehicle's MQTT credential: user name its id
+ * ({@link #mqttUsername}), password the whole token. Its row then keeps a second hash in the form
+ * Mosquitto reads ({@link MosquittoHash}), from which {@link MqttAccounts} writes the broker's files.
  */
 public class ApiTokens {
     public static final String PREFIX = "vjs_";
@@ -45,6 +50,8 @@ public class ApiTokens {
     private final SecureRandom random = new SecureRandom();
     /** token id → SHA-256 of a token that passed the hash check (a few hundred bytes per token). */
     private final Map<String, byte[]> verified = new ConcurrentHashMap<>();
+    /** Told after a token was made or revoked (the broker's files follow the vehicle tokens). */
+    private final List<Runnable> changeListeners = new CopyOnWriteArrayList<>();
 
     public ApiTokens(JdbcClient jdbc, Clock clock) {
         this(jdbc, PasswordEncoderFactories.createDelegatingPasswordEncoder(), clock);
@@ -106,15 +113,17 @@ public class ApiTokens {
         Instant expires = r.validFor() == null ? null : now.plus(r.validFor());
         try {
             jdbc.sql("""
-                    INSERT INTO api_token (token_id, name, role, municipality_id, vehicle, secret_hash, created_at,
-                        created_by, expires_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""")
+                    INSERT INTO api_token (token_id, name, role, municipality_id, vehicle, secret_hash, mqtt_hash,
+                        created_at, created_by, expires_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")
                     .params(id, r.name(), r.role().wireName(), municipalityId, vehicle, encoder.encode(token),
+                            r.role() == Role.VEHICLE ? MosquittoHash.hash(token) : null,
                             Timestamp.from(now), r.createdBy(), expires == null ? null : Timestamp.from(expires))
                     .update();
         } catch (DuplicateKeyException e) {
             throw new IllegalArgumentException("a live token named '" + r.name() + "' exists; revoke it first");
         }
+        changed();
         return new Created(new Listed(r.name(), r.role().wireName(), r.municipality(), vehicle, now, r.createdBy(),
                 expires, null, null), token);
     }
@@ -143,6 +152,9 @@ public class ApiTokens {
                 WHERE t.name = :name AND t.revoked_at IS NULL
                   AND (CAST(:m AS text) IS NULL OR t.municipality_id = (SELECT id FROM municipality WHERE code = :m))""")
                 .param("name", name).param("m", municipality).update();
+        if (n > 0) {
+            changed();
+        }
         return n > 0;
     }
 
@@ -181,6 +193,38 @@ public class ApiTokens {
             jdbc.sql("UPDATE api_token SET last_used_at = ? WHERE token_id = ?").params(Timestamp.from(now), id).update();
         }
         return Optional.of(new Caller(r.name(), Role.parse(r.role()), r.municipality(), r.vehicle(), Caller.Via.TOKEN));
+    }
+
+    /**
+     * Runs {@code listener} after every token this instance makes or revokes, on the caller's
+     * thread; a listener that fails is logged and does not undo the change.
+     */
+    public void addChangeListener(Runnable listener) {
+        changeListeners.add(listener);
+    }
+
+    private void changed() {
+        for (Runnable l : changeListeners) {
+            try {
+                l.run();
+            } catch (RuntimeException e) {
+                // The token change is done and durable; the listener (the broker's files) catches up later.
+                org.slf4j.LoggerFactory.getLogger(ApiTokens.class).warn("after a token change: {}", e.toString());
+            }
+        }
+    }
+
+    /**
+     * The MQTT user name of {@code token}: its public id, the 16 characters after {@code vjs_}, so
+     * that the token alone is a vehicle's credential. {@link IllegalArgumentException} when
+     * {@code token} is not a token.
+     */
+    public static String mqttUsername(String token) {
+        var m = token == null ? null : FORMAT.matcher(token);
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException("not an API token (vjs_<id>_<secret>)");
+        }
+        return m.group(1);
     }
 
     /** True when {@code s} has the form of an API token (as opposed to a JWT). */

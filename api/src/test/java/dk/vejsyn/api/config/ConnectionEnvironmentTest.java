@@ -34,7 +34,7 @@ class ConnectionEnvironmentTest {
         all.put("spring.main.banner-mode", "off");
         all.put("vejsyn.connection-report", "stderr");
         for (String v : List.of("VEJSYN_JDBC_URL", "VEJSYN_PG_HOST", "VEJSYN_PG_PORT", "VEJSYN_PG_USER", "VEJSYN_MQTT_URL",
-                "VEJSYN_MQTT_HOST", "VEJSYN_MQTT_PORT")) {
+                "VEJSYN_MQTT_HOST", "VEJSYN_MQTT_PORT", "VEJSYN_MQTT_USERNAME", "VEJSYN_MQTT_PASSWORD", "VEJSYN_MQTT_BROKER_DIR")) {
             all.put(v, "");
         }
         for (String a : args) {
@@ -58,11 +58,28 @@ class ConnectionEnvironmentTest {
     }
 
     @Test
+    void theServiceBrokerAccountAndFilesComeFromTheirVariables() {
+        try (ConfigurableApplicationContext ctx = start("--VEJSYN_MQTT_USERNAME=vejsyn-service",
+                "--VEJSYN_MQTT_PASSWORD=s3cret", "--VEJSYN_MQTT_BROKER_DIR=/tmp/broker")) {
+            Environment env = ctx.getEnvironment();
+            assertThat(env.getProperty("vejsyn.live.mqtt-username")).isEqualTo("vejsyn-service");
+            assertThat(env.getProperty("vejsyn.live.mqtt-password")).isEqualTo("s3cret");
+            assertThat(env.getProperty("vejsyn.live.broker-files-dir")).isEqualTo("/tmp/broker");
+        }
+        try (ConfigurableApplicationContext ctx = start()) {
+            assertThat(ctx.getEnvironment().getProperty("vejsyn.live.mqtt-username")).isNull();
+            assertThat(ctx.getEnvironment().getProperty("vejsyn.live.broker-files-dir")).isNull();
+        }
+        assertThatThrownBy(() -> start("--VEJSYN_MQTT_USERNAME=vejsyn-service"))
+                .isInstanceOf(ConnectionSettingException.class).hasMessageContaining("VEJSYN_MQTT_PASSWORD");
+    }
+
+    @Test
     void withoutSettingsTheLocalServers() {
         try (ConfigurableApplicationContext ctx = start()) {
             assertThat(ctx.getEnvironment().getProperty("spring.datasource.url"))
                     .isEqualTo("jdbc:postgresql://127.0.0.1:5432/vejsyn?user=postgres");
-            assertThat(ctx.getEnvironment().getProperty("vejsyn.live.broker-url")).isEqualTo("tcp://127.0.0.1:1883");
+            assertThat(ctx.getEnvironment().getProperty("vejsyn.live.broker-url")).isEqualTo("tcp://127.0.0.1:1884");
         }
     }
 

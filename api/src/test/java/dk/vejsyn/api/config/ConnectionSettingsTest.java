@@ -21,7 +21,7 @@ class ConnectionSettingsTest {
     @Test
     void defaultsAreTheLocalServers() {
         assertThat(settings().jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/vejsyn?user=postgres");
-        assertThat(settings().mqttUrl()).isEqualTo("tcp://127.0.0.1:1883");
+        assertThat(settings().mqttUrl()).isEqualTo("tcp://127.0.0.1:1884");
     }
 
     @Test
@@ -55,7 +55,7 @@ class ConnectionSettingsTest {
     void blankCountsAsUnsetAsInTheScripts() {
         ConnectionSettings s = settings("VEJSYN_JDBC_URL", "", "VEJSYN_PG_PORT", " ", "VEJSYN_MQTT_URL", "", "VEJSYN_MQTT_HOST", "");
         assertThat(s.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/vejsyn?user=postgres");
-        assertThat(s.mqttUrl()).isEqualTo("tcp://127.0.0.1:1883");
+        assertThat(s.mqttUrl()).isEqualTo("tcp://127.0.0.1:1884");
     }
 
     @Test

@@ -55,15 +55,16 @@ class InstancesBenchmark {
 
     private void run(String setup, int instances, int workers) throws Exception {
         String group = LiveFixtures.uniqueId("bench");
-        // A topic prefix per setup: a stopped instance's MQTT session stays in the share group's
+        // A share group per setup: a stopped instance's MQTT session stays in the share group's
         // round robin until it expires (Mosquitto 2.0.11), and would take a share of the next setup's frames.
-        String prefix = group + "/v1";
+        String prefix = LiveFixtures.PREFIX;
         List<ServiceProcess> services = new ArrayList<>();
         Mqtt5AsyncClient pub = null;
         try {
             for (int i = 0; i < instances; i++) {
                 Map<String, String> s = new HashMap<>();
                 s.put("vejsyn.live.topic-prefix", prefix);
+                s.put("vejsyn.live.share-group", group);
                 s.put("vejsyn.live.client-id", group + "-" + i);
                 s.put("vejsyn.live.session-expiry", "30s");
                 s.put("vejsyn.live.workers", String.valueOf(workers));
@@ -76,12 +77,14 @@ class InstancesBenchmark {
                 s.awaitServing(Duration.ofMinutes(3));
                 await(Duration.ofMinutes(1), s.name + " consuming MQTT", () -> s.output().contains("consuming live frames"));
             }
-            pub = LiveFixtures.mqttClient(LiveFixtures.uniqueId("bench-vehicle")).toAsync();
             String warm = group + "-warm";
+            pub = LiveFixtures.vehicleClient(LiveFixtures.uniqueId("bench-warm"), "461", warm).toAsync();
             LiveFixtures.publishPaced(pub, prefix + "/461/" + warm + "/frames", LiveFixtures.sampleDrive(), "w", 5,
                     i -> i < 10);
+            pub.disconnect().join();
             await(Duration.ofMinutes(3), "warm-up done", () -> done(warm) == 10);
             String vehicle = group + "-burst";
+            pub = LiveFixtures.vehicleClient(LiveFixtures.uniqueId("bench-vehicle"), "461", vehicle).toAsync();
             LiveFixtures.publishPaced(pub, prefix + "/461/" + vehicle + "/frames", LiveFixtures.sampleDrive(), "b", 1000,
                     i -> i < FRAMES);
             await(Duration.ofMinutes(10), "burst done", () -> done(vehicle) == FRAMES);

@@ -65,7 +65,7 @@ class LiveCpuBenchmark {
     static final double FPS = Double.parseDouble(System.getProperty("bench.live.cpuFps", "10"));
     static final int WARM_UP = Integer.getInteger("bench.live.cpuWarmUp", 200);
     static final int GAP_S = 10;
-    static final String PREFIX = LiveFixtures.uniqueId("vejsyn-bench-cpu") + "/v1";
+    static final String PREFIX = LiveFixtures.PREFIX;
     static final String PUBLISHER_THREADS = "bench-publisher-";
 
     @Test
@@ -76,6 +76,7 @@ class LiveCpuBenchmark {
                 "--logging.level.root=warn", "--logging.level.dk.vejsyn.api.live=warn",
                 "--vejsyn.live.enabled=true", "--vejsyn.live.broker-url=" + LiveFixtures.MQTT_URL,
                 "--vejsyn.live.topic-prefix=" + PREFIX, "--vejsyn.live.client-id=" + LiveFixtures.uniqueId("bench"),
+                "--vejsyn.live.share-group=" + LiveFixtures.uniqueId("bench"),
                 "--vejsyn.live.session-expiry=30s", "--vejsyn.live.workers=2",
                 "--vejsyn.live.session-gap=" + GAP_S + "s", "--vejsyn.live.recovery-interval=1s");
         AtomicInteger n = new AtomicInteger();
@@ -85,12 +86,12 @@ class LiveCpuBenchmark {
             return t;
         });
         URI broker = URI.create(LiveFixtures.MQTT_URL);
+        // Not connected itself: a template whose server and executors each vehicle's signed-in client takes (asVehicle).
         Mqtt5AsyncClient pub = Mqtt5Client.builder().identifier(LiveFixtures.uniqueId("bench-cpu-vehicle"))
                 .serverHost(broker.getHost()).serverPort(broker.getPort())
                 .executorConfig(MqttClientExecutorConfig.builder().nettyExecutor(pubThreads).nettyThreads(1)
                         .applicationScheduler(Schedulers.from(pubThreads)).build())
                 .buildAsync();
-        pub.connect().join();
         StringBuilder report = new StringBuilder();
         try {
             LiveFixtures.await(Duration.ofSeconds(30), "subscribed", () -> ctx.getBean(MqttFrameConsumer.class).isSubscribed());
@@ -150,7 +151,6 @@ class LiveCpuBenchmark {
                     .forEach(e -> byThread.append(String.format(Locale.ROOT, "%s %.2f; ", e.getKey(), e.getValue())));
             line(report, "JVM CPU ms per frame by thread: %s", byThread);
         } finally {
-            pub.disconnect();
             ctx.close();
             pubThreads.shutdownNow();
             Files.writeString(Path.of("target/bench-live-cpu.md"), report.toString());
@@ -171,7 +171,12 @@ class LiveCpuBenchmark {
     /** {@code count} frames of the sample drive, looping, with new frame ids, at {@code fps}. */
     private static void publish(Mqtt5AsyncClient pub, List<SampleFrame> frames, String vehicle, int count, double fps)
             throws InterruptedException {
-        LiveFixtures.publishPaced(pub, PREFIX + "/461/" + vehicle + "/frames", frames, vehicle, fps, i -> i < count);
+        Mqtt5AsyncClient c = LiveFixtures.asVehicle(pub, vehicle);
+        try {
+            LiveFixtures.publishPaced(c, PREFIX + "/461/" + vehicle + "/frames", frames, vehicle, fps, i -> i < count);
+        } finally {
+            c.disconnect().join();
+        }
     }
 
     private static String loadavg() {

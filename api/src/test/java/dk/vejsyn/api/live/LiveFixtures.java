@@ -3,10 +3,11 @@ package dk.vejsyn.api.live;
 import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
 import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
-import dk.vejsyn.api.config.ConnectionSettings;
+import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5PublishResult;
+import dk.vejsyn.api.TestBroker;
+import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.frame.GeoFrame;
 import dk.vejsyn.inference.frame.GeoTag;
@@ -14,7 +15,6 @@ import dk.vejsyn.inference.frame.ImageFolderSource;
 import dk.vejsyn.inference.frame.SourceOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,9 +30,10 @@ import java.util.function.IntPredicate;
 
 /** Frames of the bundled sample drive, an MQTT test client, and waiting. */
 final class LiveFixtures {
-    /** {@code VEJSYN_TEST_MQTT_URL}, else the broker on {@code VEJSYN_MQTT_HOST:VEJSYN_MQTT_PORT} (127.0.0.1:1883). */
-    static final String MQTT_URL = Optional.ofNullable(System.getenv("VEJSYN_TEST_MQTT_URL"))
-            .filter(s -> !s.isBlank()).orElseGet(() -> ConnectionSettings.fromSystemEnvironment().serverMqttUrl());
+    /** The tests' broker ({@link TestBroker#URL}). */
+    static final String MQTT_URL = TestBroker.URL;
+    /** The topic prefix of the live tests ({@link TestBroker#PREFIX}: the broker's ACLs are written for it). */
+    static final String PREFIX = TestBroker.PREFIX;
     static final Path IMAGES = Path.of(System.getProperty("vejsyn.repo.root", ".."))
             .resolve("sample-images/odense-drive/images");
 
@@ -109,18 +110,41 @@ final class LiveFixtures {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static Mqtt5BlockingClient mqttClient(String id) {
-        URI uri = URI.create(MQTT_URL);
-        Mqtt5BlockingClient c = Mqtt5Client.builder().identifier(id).serverHost(uri.getHost())
-                .serverPort(uri.getPort() > 0 ? uri.getPort() : 1883).buildBlocking();
-        c.connect();
+    /** A client of {@code vehicle} of {@code municipality}, signed in with its vehicle token (made if need be). */
+    static Mqtt5BlockingClient vehicleClient(String id, String municipality, String vehicle) {
+        return TestBroker.vehicleClient(id, TestTokens.vehicle(municipality, vehicle).substring("Bearer ".length()));
+    }
+
+    /**
+     * A connected client of {@code vehicle} of 461, signed in with its vehicle token, with the
+     * server and executors of {@code template} (a benchmark's configured, unconnected client).
+     */
+    static Mqtt5AsyncClient asVehicle(Mqtt5AsyncClient template, String vehicle) {
+        var config = template.getConfig();
+        String token = TestTokens.vehicle("461", vehicle).substring("Bearer ".length());
+        Mqtt5AsyncClient c = com.hivemq.client.mqtt.mqtt5.Mqtt5Client.builder().identifier(uniqueId("bench-" + vehicle))
+                .serverAddress(config.getServerAddress()).executorConfig(config.getExecutorConfig())
+                .simpleAuth().username(dk.vejsyn.api.security.ApiTokens.mqttUsername(token))
+                .password(token.getBytes(java.nio.charset.StandardCharsets.UTF_8)).applySimpleAuth()
+                .buildAsync();
+        c.connect().join();
         return c;
+    }
+
+    /** {@code vehicle}'s frames topic in 461 under the tests' prefix. */
+    static String topic(String vehicle) {
+        return PREFIX + "/461/" + vehicle + "/frames";
     }
 
     static void publish(Mqtt5BlockingClient c, String topic, byte[] payload, Map<String, String> props) {
         Mqtt5UserPropertiesBuilder b = Mqtt5UserProperties.builder();
         props.forEach(b::add);
-        c.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload).userProperties(b.build()).send();
+        Mqtt5PublishResult r = c.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload)
+                .userProperties(b.build()).send();
+        // The broker refuses a topic the account may not write with a PUBACK reason, not an exception.
+        r.getError().ifPresent(e -> {
+            throw new AssertionError("publish to " + topic + " refused: " + e, e);
+        });
     }
 
     /**

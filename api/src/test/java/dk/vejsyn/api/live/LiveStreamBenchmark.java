@@ -53,7 +53,7 @@ class LiveStreamBenchmark {
     static final int SATURATION_S = Integer.getInteger("bench.live.saturationSeconds", 60);
     static final int LATENCY_S = Integer.getInteger("bench.live.latencySeconds", 60);
     static final int OVERLOAD_S = Integer.getInteger("bench.live.overloadSeconds", 300);
-    static final String PREFIX = LiveFixtures.uniqueId("vejsyn-bench") + "/v1";
+    static final String PREFIX = LiveFixtures.PREFIX;
 
     final StringBuilder report = new StringBuilder();
 
@@ -70,11 +70,12 @@ class LiveStreamBenchmark {
                 "--logging.level.root=warn", "--logging.level.dk.vejsyn.api.live=warn",
                 "--vejsyn.live.enabled=true", "--vejsyn.live.broker-url=" + LiveFixtures.MQTT_URL,
                 "--vejsyn.live.topic-prefix=" + PREFIX, "--vejsyn.live.client-id=" + LiveFixtures.uniqueId("bench"),
+                "--vejsyn.live.share-group=" + LiveFixtures.uniqueId("bench"),
                 "--vejsyn.live.session-expiry=30s", "--vejsyn.live.workers=" + WORKERS);
+        // Not connected itself: a template whose server and executors each vehicle's signed-in client takes (asVehicle).
         Mqtt5AsyncClient pub = Mqtt5Client.builder().identifier(LiveFixtures.uniqueId("bench-vehicle"))
                 .serverHost(URI.create(LiveFixtures.MQTT_URL).getHost())
                 .serverPort(URI.create(LiveFixtures.MQTT_URL).getPort()).buildAsync();
-        pub.connect().join();
         try {
             JdbcTemplate jdbc = ctx.getBean(JdbcTemplate.class);
             LiveMetrics metrics = ctx.getBean(LiveIngest.class).metrics();
@@ -149,7 +150,6 @@ class LiveStreamBenchmark {
             samples.forEach(s -> report.append(s).append('\n'));
             line("load average at the end %s", loadavg());
         } finally {
-            pub.disconnect();
             ctx.close();
             Files.writeString(Path.of("target/bench-live.md"), report.toString());
             System.out.println(report);
@@ -184,8 +184,13 @@ class LiveStreamBenchmark {
             JdbcTemplate jdbc) throws InterruptedException {
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         String run = Long.toString(System.currentTimeMillis() % 1_000_000);
-        LiveFixtures.publishPaced(pub, PREFIX + "/461/" + vehicle + "/frames", frames, run, fps,
-                i -> System.nanoTime() < end);
+        Mqtt5AsyncClient c = LiveFixtures.asVehicle(pub, vehicle);
+        try {
+            LiveFixtures.publishPaced(c, PREFIX + "/461/" + vehicle + "/frames", frames, run, fps,
+                    i -> System.nanoTime() < end);
+        } finally {
+            c.disconnect().join();
+        }
     }
 
     private static void drain(JdbcTemplate jdbc, String vehicle, int maxSeconds) throws InterruptedException {

@@ -22,7 +22,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
  * once. A frame accepted by an instance that then vanished is taken over when its lease runs out.
  */
 class TwoInstancesTest {
-    static final String PREFIX = LiveFixtures.uniqueId("vejsyn-test") + "/v1";
+    static final String PREFIX = LiveFixtures.PREFIX;
+    static final String GROUP = LiveFixtures.uniqueId("two");
     static final int FRAMES = Integer.getInteger("frames", 16);
 
     ConfigurableApplicationContext a;
@@ -36,6 +37,7 @@ class TwoInstancesTest {
                 "--vejsyn.live.enabled=true",
                 "--vejsyn.live.broker-url=" + LiveFixtures.MQTT_URL,
                 "--vejsyn.live.topic-prefix=" + PREFIX,
+                "--vejsyn.live.share-group=" + GROUP,
                 "--vejsyn.live.client-id=" + LiveFixtures.uniqueId(name),
                 "--vejsyn.live.session-expiry=60s",
                 "--vejsyn.live.workers=1",
@@ -72,7 +74,7 @@ class TwoInstancesTest {
                 vehicle, LiveInbox.driveRef(vehicle, frames.get(0).tag().time()), orphan.tag().lat(), orphan.tag().lon(),
                 orphan.tag().headingDeg(), Timestamp.from(orphan.tag().time()), orphan.jpeg());
 
-        Mqtt5BlockingClient vehicleClient = LiveFixtures.mqttClient(LiveFixtures.uniqueId("vehicle"));
+        Mqtt5BlockingClient vehicleClient = LiveFixtures.vehicleClient(LiveFixtures.uniqueId("vehicle"), "461", vehicle);
         try {
             for (SampleFrame f : frames) {
                 LiveFixtures.publish(vehicleClient, PREFIX + "/461/" + vehicle + "/frames", f.jpeg(), f.fields());

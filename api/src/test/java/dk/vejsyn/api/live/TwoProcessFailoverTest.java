@@ -63,7 +63,7 @@ class TwoProcessFailoverTest {
     static final ObjectMapper JSON = new ObjectMapper();
 
     final String run = LiveFixtures.uniqueId("failover");
-    final String prefix = run + "/v1";
+    final String prefix = LiveFixtures.PREFIX;
     final String vehicle = LiveFixtures.uniqueId("truck");
     final JdbcTemplate jdbc = new JdbcTemplate(new DriverManagerDataSource(PostgisIntegrationTest.JDBC_URL));
 
@@ -71,6 +71,7 @@ class TwoProcessFailoverTest {
     Map<String, String> settings(String clientId) {
         Map<String, String> s = new HashMap<>();
         s.put("vejsyn.live.topic-prefix", prefix);
+        s.put("vejsyn.live.share-group", run);
         s.put("vejsyn.live.client-id", clientId);
         s.put("vejsyn.live.session-expiry", "10m");
         s.put("vejsyn.live.workers", "1");
@@ -114,7 +115,7 @@ class TwoProcessFailoverTest {
             }
 
             // The vehicle streams; at the same time a drive is uploaded.
-            pub = LiveFixtures.mqttClient(LiveFixtures.uniqueId("vehicle")).toAsync();
+            pub = LiveFixtures.vehicleClient(LiveFixtures.uniqueId("vehicle"), "461", vehicle).toAsync();
             Mqtt5AsyncClient vehicleClient = pub;
             List<LiveFixtures.SampleFrame> drive = LiveFixtures.sampleDrive();
             AtomicInteger published = new AtomicInteger();
