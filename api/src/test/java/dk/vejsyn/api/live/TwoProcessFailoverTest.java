@@ -57,7 +57,7 @@ class TwoProcessFailoverTest {
      */
     static final double RATE = 8;
     static final int AFTER_KILL = 16;
-    static final int UPLOAD_IMAGES = Integer.getInteger("failover.uploadImages", 60);
+    static final int UPLOAD_IMAGES = Integer.getInteger("failover.uploadImages", 97);
     static final Duration START = Duration.ofMinutes(2);
     static final Duration STEP = Duration.ofMinutes(2);
     static final ObjectMapper JSON = new ObjectMapper();
@@ -114,7 +114,20 @@ class TwoProcessFailoverTest {
                 await(START, s.name + " consuming MQTT", () -> s1.output().contains("consuming live frames"));
             }
 
-            // The vehicle streams; at the same time a drive is uploaded.
+            UploadClient.Answer accepted = new UploadClient(a.port()).post(new UploadClient.Form()
+                    .file("images", "odense-drive.zip", UploadClient.sampleImagesZip(UPLOAD_IMAGES))
+                    .field("municipality", "461").field("vehicle", "van-2").field("driveRef", run));
+            assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
+            String uploadId = accepted.location().substring(accepted.location().lastIndexOf('/') + 1);
+
+            // The upload first, until it runs with a committed chunk; then the stream. Started
+            // together, a loaded machine could take longer to reach that point than the drive
+            // takes to stream, and the kill would come after the last frame.
+            await(STEP, "the upload running with a committed chunk", () -> lastServer(uploadId, "PROCESSING") != null
+                    && jdbc.queryForObject("SELECT committed_frame FROM upload_job WHERE id = ?::uuid", Long.class,
+                            uploadId) >= 2);
+
+            // The vehicle streams.
             pub = LiveFixtures.vehicleClient(LiveFixtures.uniqueId("vehicle"), "461", vehicle).toAsync();
             Mqtt5AsyncClient vehicleClient = pub;
             List<LiveFixtures.SampleFrame> drive = LiveFixtures.sampleDrive();
@@ -130,12 +143,6 @@ class TwoProcessFailoverTest {
                 });
                 return null;
             });
-            UploadClient.Answer accepted = new UploadClient(a.port()).post(new UploadClient.Form()
-                    .file("images", "odense-drive.zip", UploadClient.sampleImagesZip(UPLOAD_IMAGES))
-                    .field("municipality", "461").field("vehicle", "van-2").field("driveRef", run));
-            assertThat(accepted.status()).as("%s", accepted.body()).isEqualTo(202);
-            String uploadId = accepted.location().substring(accepted.location().lastIndexOf('/') + 1);
-
             // The moment: the upload has committed a chunk on the instance running it, and that
             // instance has processed live frames and holds acknowledged ones it has not processed.
             // Whether it holds some depends on where its worker is at that instant (on a fast CPU a
