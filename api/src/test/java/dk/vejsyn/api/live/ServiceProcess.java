@@ -93,7 +93,10 @@ final class ServiceProcess implements AutoCloseable {
     ServiceProcess awaitServing(Duration timeout) throws InterruptedException {
         LiveFixtures.await(timeout, name + " serving (" + log + ")", () -> {
             if (!process.isAlive()) {
-                throw new AssertionError(name + " exited with " + process.exitValue() + "; see " + log);
+                // Its log is gone with the build directory on CI: the end of it goes into the failure.
+                List<String> lines = output().lines().toList();
+                throw new AssertionError(name + " exited with " + process.exitValue() + "; the end of " + log + ":\n"
+                        + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
             }
             Matcher m = SERVING.matcher(output());
             if (m.find()) {
