@@ -64,5 +64,15 @@ const Vejsyn = (() => {
   /** True when the role may change a finding's status (planner, admin). */
   const mayChange = me => me.role === 'planner' || me.role === 'admin';
 
-  return {api, start, signIn, esc, mayChange};
+  /** Adds the configured base map (vejsyn.map.*) under a Leaflet map; without reachable tiles the map stays plain. */
+  async function baseLayer(map) {
+    if (map.vejsynBase) return;
+    map.vejsynBase = true;
+    const r = await api('/api/v1/map-settings');
+    const s = r.ok ? await r.json() : {tileUrl: 'https://tile.openstreetmap.org/{z}/{x}/{y}.png',
+                                        attribution: '© OpenStreetMap contributors'};
+    L.tileLayer(s.tileUrl, {maxZoom: 20, attribution: esc(s.attribution)}).addTo(map);
+  }
+
+  return {api, start, signIn, esc, mayChange, baseLayer};
 })();

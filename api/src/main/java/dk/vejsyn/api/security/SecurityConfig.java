@@ -161,7 +161,8 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.GET, "/", "/index.html", "/triage.html", "/finding.html", "/upload.html", "/overview.html", "/workorder.html", "/app.js", "/app.css", "/favicon.ico", "/webjars/**",
                                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/actuator/**").access(roles(Role.OPERATOR))
-                        .requestMatchers(HttpMethod.GET, "/api/v1/me").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/api/v1/me", "/api/v1/map-settings").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}/drives.geojson").access(member(Role.VIEWER))
                         .requestMatchers("/api/v1/municipalities").access(roles(Role.OPERATOR))
                         .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}").access(memberOrOperator())
                         .requestMatchers(HttpMethod.PATCH, "/api/v1/municipalities/{code}/findings/*")

@@ -123,6 +123,8 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
                 new Group("GET", "/api/v1/municipalities/{c}/ogc/collections/findings/items", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/tiles/14/8653/5095.mvt", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/overview", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/drives.geojson", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/map-settings", null, null, false, 200, 200, 200, 200, 200),
                 new Group("GET", "/api/v1/municipalities/{c}/work-orders", null, null, true, 200, 200, 200, 403, 404),
                 // An empty order: planners get its 400, the others never reach it.
                 new Group("POST", "/api/v1/municipalities/{c}/work-orders", "{}", "application/json", true, 403, 400, 400, 403, 404),

@@ -151,6 +151,28 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         assertThat(rows()).containsExactly("#" + ids.get(2), "#" + ids.get(1));
     }
 
+    @Test
+    void drivenTracksShowWhenTheRoadsWereInspected() {
+        java.time.Instant when = java.time.Instant.now().minusSeconds(3 * 86400);
+        List<dk.vejsyn.inference.frame.GeoTag> track = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            var p = offset(ODENSE, 50 * i, 0);
+            track.add(new dk.vejsyn.inference.frame.GeoTag(p.lat(), p.lon(), 0, 8, when.plusSeconds(6L * i), 3, Double.NaN));
+        }
+        store.ingest("461", DriveInfo.fromFrames("tracked", "sweeper-2", track),
+                List.of(observation(DamageType.POTHOLE, ODENSE, 0.8f, 1, 0.1, "t.mp4", when, realJpeg(64, 48))));
+        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
+                .create(new ApiTokens.Request("viewer-tracks-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
+                        "461", null, null, "test")).secret();
+        browser.get("http://127.0.0.1:" + port + "/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "1 fund"));
+        int before = browser.findElements(By.cssSelector("path.leaflet-interactive")).size();
+        byId("show-tracks").click();
+        await.until(d -> d.findElements(By.cssSelector("path.leaflet-interactive")).size() == before + 1);
+        assertThat(browser.findElement(By.cssSelector(".leaflet-control-attribution")).getText()).contains("OpenStreetMap");
+    }
+
     private List<String> rows() {
         return await.until(d -> {
             List<String> r = d.findElements(By.cssSelector("#list tbody tr td:first-child a")).stream()

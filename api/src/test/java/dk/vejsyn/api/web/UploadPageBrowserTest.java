@@ -48,7 +48,7 @@ class UploadPageBrowserTest extends PostgisIntegrationTest {
         browser = Browsers.chromium();
         await = Browsers.await(browser);
         zip = Files.createTempFile("drive", ".zip");
-        Files.write(zip, UploadClient.sampleImagesZip(12));
+        Files.write(zip, UploadClient.sampleImagesZip(30));
     }
 
     @AfterEach
@@ -84,6 +84,20 @@ class UploadPageBrowserTest extends PostgisIntegrationTest {
         Path dir = Path.of("target/screenshots");
         Files.createDirectories(dir);
         Files.write(dir.resolve("upload.png"), browser.getScreenshotAs(OutputType.BYTES));
+
+        // The drive's findings in triage and on their own page, with the crops the model cut from
+        // the sample footage (the README's screenshots come from here).
+        browser.get("http://127.0.0.1:" + port + "/triage.html");
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress"), "Fund 1 af"));
+        await.until(d -> d.findElement(By.id("evidence")).getAttribute("src") != null
+                && (Boolean) browser.executeScript("return document.getElementById('evidence').naturalWidth > 0"));
+        Files.write(dir.resolve("triage-sample-drive.png"), browser.getScreenshotAs(OutputType.BYTES));
+        long first = jdbc.queryForObject("SELECT min(o.finding_id) FROM observation o JOIN drive d ON d.id = o.drive_id "
+                + "WHERE d.external_ref = ?", Long.class, ref);
+        browser.get("http://127.0.0.1:" + port + "/finding.html?id=" + first);
+        await.until(d -> (Long) browser.executeScript(
+                "return [...document.querySelectorAll('#gallery img')].filter(i => i.complete && i.naturalWidth > 0).length") > 0);
+        Files.write(dir.resolve("finding-sample-drive.png"), browser.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
