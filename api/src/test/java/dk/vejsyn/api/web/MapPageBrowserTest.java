@@ -17,6 +17,7 @@ import dk.vejsyn.inference.geo.Observation;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -171,6 +172,45 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         byId("show-tracks").click();
         await.until(d -> d.findElements(By.cssSelector("path.leaflet-interactive")).size() == before + 1);
         assertThat(browser.findElement(By.cssSelector(".leaflet-control-attribution")).getText()).contains("OpenStreetMap");
+    }
+
+    @Test
+    void anAreaDrawnOnTheMapFiltersListAndMapAndTravelsInTheLink() {
+        List<Long> ids = store.ingest("461", DriveInfo.of("area", "truck-1"), List.of(
+                observation(DamageType.POTHOLE, offset(ODENSE, 0, 0), 0.8f, 1, 0.1, "a.mp4", T0, realJpeg(64, 48)),
+                observation(DamageType.POTHOLE, offset(ODENSE, 60, 0), 0.8f, 2, 0.1, "a.mp4", T0, realJpeg(64, 48)),
+                observation(DamageType.POTHOLE, offset(ODENSE, 120, 0), 0.8f, 3, 0.1, "a.mp4", T0, realJpeg(64, 48))))
+                .findingIds();
+        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
+                .create(new ApiTokens.Request("viewer-area-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
+                        "461", null, null, "test")).secret();
+        browser.get("http://127.0.0.1:" + port + "/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "3 fund"));
+
+        byId("draw").click();
+        WebElement map = byId("map");
+        // Corners around the first two findings (south-west of the first, north-east of the second), clicked on the map.
+        for (double[] ne : new double[][] {{-20, -20}, {80, -20}, {80, 20}, {-20, 20}}) {
+            var corner = offset(ODENSE, ne[0], ne[1]);
+            @SuppressWarnings("unchecked")
+            Map<String, Object> pt = (Map<String, Object>) browser.executeScript(
+                    "const p = map.latLngToContainerPoint([arguments[0], arguments[1]]); return {x: p.x, y: p.y};",
+                    corner.lat(), corner.lon());
+            int x = (int) Math.round(((Number) pt.get("x")).doubleValue() - map.getSize().getWidth() / 2.0);
+            int y = (int) Math.round(((Number) pt.get("y")).doubleValue() - map.getSize().getHeight() / 2.0);
+            new org.openqa.selenium.interactions.Actions(browser).moveToElement(map, x, y).click().perform();
+        }
+        byId("draw-done").click();
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "2 fund"));
+        assertThat(rows()).containsExactlyInAnyOrder("#" + ids.get(0), "#" + ids.get(1));
+        String url = browser.getCurrentUrl();
+        assertThat(url).contains("polygon=");
+
+        browser.get(url);
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "2 fund"));
+        byId("draw-clear").click();
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "3 fund"));
     }
 
     private List<String> rows() {
