@@ -213,6 +213,35 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "3 fund"));
     }
 
+    @Test
+    void atLowZoomNearbyFindingsAreOneNumberedMarker() {
+        List<Observation> obs = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            obs.add(observation(DamageType.POTHOLE, offset(ODENSE, 100 * (i / 6), 100 * (i % 6)), 0.8f, i, 0.1, "c.mp4",
+                    T0.plusSeconds(i), realJpeg(64, 48)));
+        }
+        store.ingest("461", DriveInfo.of("cluster", "truck-1"), obs);
+        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
+                .create(new ApiTokens.Request("viewer-cluster-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
+                        "461", null, null, "test")).secret();
+        browser.get("http://127.0.0.1:" + port + "/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "30 fund"));
+        browser.executeScript("map.setZoom(12, {animate: false})");
+        List<Integer> counts = await.until(d -> {
+            List<Integer> c = d.findElements(By.cssSelector(".cluster span")).stream().map(e -> Integer.parseInt(e.getText())).toList();
+            return c.isEmpty() ? null : c;
+        });
+        int single = browser.findElements(By.cssSelector("path.leaflet-interactive")).size();
+        assertThat(counts.stream().mapToInt(Integer::intValue).sum() + single).as("every finding, in a cluster or alone").isEqualTo(30);
+        assertThat(counts.size() + single).as("fewer marks than findings").isLessThan(30);
+        // Clusters in neighbouring cells may overlap at their edges: the click goes to the element itself.
+        browser.executeScript("arguments[0].click()", browser.findElements(By.cssSelector(".cluster")).get(0));
+        await.until(d -> (Long) ((JavascriptExecutor) d).executeScript("return map.getZoom()") > 12L);
+        browser.executeScript("map.setZoom(18, {animate: false})");
+        await.until(d -> d.findElements(By.cssSelector(".cluster")).isEmpty());
+    }
+
     private List<String> rows() {
         return await.until(d -> {
             List<String> r = d.findElements(By.cssSelector("#list tbody tr td:first-child a")).stream()
