@@ -19,10 +19,11 @@ public record FilterParams(
         @Parameter(description = "comma-separated statuses") List<String> status,
         @Parameter(description = "comma-separated damage types") List<String> type,
         @Parameter(name = "min_severity", description = "1..5") @BindParam("min_severity") Integer minSeverity,
-        @Parameter(name = "min_score", description = "0..1") @BindParam("min_score") Double minScore) {
+        @Parameter(name = "min_score", description = "0..1") @BindParam("min_score") Double minScore,
+        @Parameter(name = "min_area_m2", description = "estimated area in m² at least") @BindParam("min_area_m2") Double minAreaM2) {
 
     FindingFilter toFilter() {
         return FilterParser.parse(bbox, polygon == null || polygon.isBlank() ? null : GeoJsonPolygon.parse(polygon),
-                near, radiusM, seenAfter, seenBefore, status, type, minSeverity, minScore);
+                near, radiusM, seenAfter, seenBefore, status, type, minSeverity, minScore, minAreaM2);
     }
 }

@@ -20,7 +20,7 @@ final class FilterParser {
     private FilterParser() {}
 
     static FindingFilter parse(String bbox, GeoJsonPolygon polygon, String near, Double radiusM, String seenAfter,
-            String seenBefore, List<String> status, List<String> type, Integer minSeverity, Double minScore) {
+            String seenBefore, List<String> status, List<String> type, Integer minSeverity, Double minScore, Double minAreaM2) {
         FindingFilter.Near n = null;
         if (near != null && !near.isBlank()) {
             String[] p = near.split(",");
@@ -41,7 +41,7 @@ final class FilterParser {
         }
         return new FindingFilter(bbox == null || bbox.isBlank() ? null : Bbox.parse(bbox), polygon, n,
                 instant("seen_after", seenAfter), instant("seen_before", seenBefore), statuses(status), types(type),
-                minSeverity(minSeverity), minScore(minScore));
+                minSeverity(minSeverity), minScore(minScore), minArea(minAreaM2));
     }
 
     static FindingFilter.Near near(double lat, double lon, Double radiusM) {
@@ -103,6 +103,13 @@ final class FilterParser {
     static Double minScore(Double v) {
         if (v != null && !(v >= 0 && v <= 1)) {
             throw ApiException.invalidParameter("min_score must be in [0, 1], got " + v);
+        }
+        return v;
+    }
+
+    static Double minArea(Double v) {
+        if (v != null && !(v >= 0 && v <= 10_000)) {
+            throw ApiException.invalidParameter("min_area_m2 must be in [0, 10000], got " + v);
         }
         return v;
     }

@@ -79,7 +79,7 @@ class FindingController {
 
     /** Body of {@code POST /findings/search}: the list filters as JSON, with the polygon as a GeoJSON object. */
     record SearchRequest(List<Double> bbox, JsonNode polygon, NearRequest near, String seenAfter, String seenBefore,
-            List<String> status, List<String> type, Integer minSeverity, Double minScore, String sort, String order,
+            List<String> status, List<String> type, Integer minSeverity, Double minScore, Double minAreaM2, String sort, String order,
             String cursor, Integer limit) {}
 
     record NearRequest(double lat, double lon, Double radiusM) {}
@@ -89,13 +89,13 @@ class FindingController {
     FindingPage search(@PathVariable String code, @RequestBody SearchRequest r) {
         int m = municipalities.require(code).id();
         FindingFilter f = FilterParser.parse(null, r.polygon() == null || r.polygon().isNull() ? null : GeoJsonPolygon.of(r.polygon()),
-                null, null, r.seenAfter(), r.seenBefore(), r.status(), r.type(), r.minSeverity(), r.minScore());
+                null, null, r.seenAfter(), r.seenBefore(), r.status(), r.type(), r.minSeverity(), r.minScore(), r.minAreaM2());
         if (r.bbox() != null) {
             f = f.withBbox(Bbox.of(r.bbox()));
         }
         if (r.near() != null) {
             f = new FindingFilter(f.bbox(), f.polygon(), FilterParser.near(r.near().lat(), r.near().lon(), r.near().radiusM()),
-                    f.seenAfter(), f.seenBefore(), f.statuses(), f.types(), f.minSeverity(), f.minScore());
+                    f.seenAfter(), f.seenBefore(), f.statuses(), f.types(), f.minSeverity(), f.minScore(), f.minAreaM2());
         }
         return queries.search(m, f, FindingSort.parse(r.sort()), FindingSort.parseDescending(r.order()), r.cursor(),
                 FilterParser.limit(r.limit(), api));

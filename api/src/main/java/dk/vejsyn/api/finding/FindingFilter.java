@@ -18,20 +18,21 @@ import java.util.Set;
  * @param types any of these damage types
  * @param minSeverity severity at least
  * @param minScore best observation score at least
+ * @param minAreaM2 estimated area in m² at least (the size a repair crew plans by)
  */
 public record FindingFilter(Bbox bbox, GeoJsonPolygon polygon, Near near, Instant seenAfter, Instant seenBefore,
-        Set<FindingStatus> statuses, Set<DamageType> types, Integer minSeverity, Double minScore) {
+        Set<FindingStatus> statuses, Set<DamageType> types, Integer minSeverity, Double minScore, Double minAreaM2) {
 
-    public static final FindingFilter ANY = new FindingFilter(null, null, null, null, null, Set.of(), Set.of(), null, null);
+    public static final FindingFilter ANY = new FindingFilter(null, null, null, null, null, Set.of(), Set.of(), null, null, null);
 
     /** A point and radius in metres. */
     public record Near(double lat, double lon, double radiusM) {}
 
     public FindingFilter withBbox(Bbox b) {
-        return new FindingFilter(b, polygon, near, seenAfter, seenBefore, statuses, types, minSeverity, minScore);
+        return new FindingFilter(b, polygon, near, seenAfter, seenBefore, statuses, types, minSeverity, minScore, minAreaM2);
     }
 
     public FindingFilter withTime(Instant after, Instant before) {
-        return new FindingFilter(bbox, polygon, near, after, before, statuses, types, minSeverity, minScore);
+        return new FindingFilter(bbox, polygon, near, after, before, statuses, types, minSeverity, minScore, minAreaM2);
     }
 }

@@ -190,6 +190,10 @@ public class FindingQueries {
             w.append(" AND f.max_score >= :minScore");
             p.addValue("minScore", f.minScore());
         }
+        if (f.minAreaM2() != null) {
+            w.append(" AND f.area_m2 >= :minArea");
+            p.addValue("minArea", f.minAreaM2());
+        }
         return w.toString();
     }
 

@@ -158,7 +158,7 @@ public class SecurityConfig {
                         // No data: the error page (else validation errors turn into 401), health, the
                         // map page's own files (it asks for a token), the API's description.
                         .requestMatchers("/error", "/actuator/health", "/actuator/health/**").permitAll()
-                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/triage.html", "/finding.html", "/upload.html", "/overview.html", "/workorder.html", "/app.js", "/app.css", "/favicon.ico", "/webjars/**",
+                        .requestMatchers(HttpMethod.GET, "/", "/index.html", "/triage.html", "/finding.html", "/upload.html", "/overview.html", "/workorder.html", "/app.js", "/i18n.js", "/app.css", "/favicon.ico", "/webjars/**",
                                 "/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**").permitAll()
                         .requestMatchers("/actuator/**").access(roles(Role.OPERATOR))
                         .requestMatchers(HttpMethod.GET, "/api/v1/me", "/api/v1/map-settings").authenticated()

@@ -151,6 +151,13 @@ class FindingControllerTest {
     }
 
     @Test
+    void negativeOrNonNumericSizeIs400() throws Exception {
+        problem(mvc.perform(get(BASE).param("min_area_m2", "-1")), 400, "invalid-parameter");
+        problem(mvc.perform(get(BASE).param("min_area_m2", "NaN")), 400, "invalid-parameter");
+        problem(mvc.perform(get(BASE).param("min_area_m2", "big")), 400, "validation-failed"); // not a number: binding
+    }
+
+    @Test
     void badDateIs400() throws Exception {
         problem(mvc.perform(get(BASE).param("seen_after", "yesterday")), 400, "invalid-parameter");
     }

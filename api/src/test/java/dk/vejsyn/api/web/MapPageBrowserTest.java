@@ -150,6 +150,14 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         assertThat(new org.openqa.selenium.support.ui.Select(byId("min_severity")).getFirstSelectedOption().getText())
                 .isEqualTo("3");
         assertThat(rows()).containsExactly("#" + ids.get(2), "#" + ids.get(1));
+
+        // Size: at least 0.3 m² leaves the 0.5 m² one.
+        new org.openqa.selenium.support.ui.Select(byId("min_severity")).selectByValue("");
+        byId("min_area_m2").sendKeys("0.3");
+        browser.findElement(By.cssSelector("#filter button[type=submit]")).click();
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "1 fund"));
+        assertThat(rows()).containsExactly("#" + ids.get(2));
+        assertThat(browser.getCurrentUrl()).contains("min_area_m2=0.3");
     }
 
     @Test
