@@ -250,6 +250,22 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         await.until(d -> d.findElements(By.cssSelector(".cluster")).isEmpty());
     }
 
+    @Test
+    void aPotholeIsACircleAndACrackASquare() {
+        store.ingest("461", DriveInfo.of("types", "truck-1"), List.of(
+                observation(DamageType.POTHOLE, offset(ODENSE, 0, 0), 0.8f, 1, 0.1, "t.mp4", T0, realJpeg(64, 48)),
+                observation(DamageType.ALLIGATOR_CRACK, offset(ODENSE, 40, 0), 0.8f, 2, 0.6, "t.mp4", T0, realJpeg(64, 48))));
+        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
+                .create(new ApiTokens.Request("viewer-types-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
+                        "461", null, null, "test")).secret();
+        browser.get("http://127.0.0.1:" + port + "/");
+        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "2 fund"));
+        assertThat(browser.findElements(By.cssSelector("path.leaflet-interactive"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector(".leaflet-marker-icon.crack"))).singleElement()
+                .extracting(e -> e.getAttribute("title")).isEqualTo("Krakeleret belægning");
+    }
+
     private List<String> rows() {
         return await.until(d -> {
             List<String> r = d.findElements(By.cssSelector("#list tbody tr td:first-child a")).stream()
