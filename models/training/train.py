@@ -11,7 +11,10 @@ mAP@0.5 over the sources), copies last.pt to models/training/checkpoint-latest.p
 runs/<run>/log.csv and runs/<run>/curves.png.  --resume continues from runs/<run>/last.pt or,
 if that does not exist, models/training/checkpoint-latest.pt (or an explicit path).
 The learning rate follows a cosine over max(epoch/epochs, train_time/time_budget), so a run cut
-by --deadline / --budget-min still anneals.  --export-on-finish exports best.pt to
+by --deadline / --budget-min still anneals.
+--cpu-budget-min stops by CPU time received (time.process_time of this process: every thread,
+batch preparation and validation included) instead of wall clock, so runs on a shared machine get
+the same compute whatever the contention (per invocation, like --budget-min; see CpuBudget).  --export-on-finish exports best.pt to
 models/pothole-detector.{pt,json} and writes test metrics to runs/<run>/final-metrics.txt.
 --arch nanodet starts from NanoDet-g's pretrained backbone + PAN (COCO) with this project's head
 (model.NanoDetDetector; README section 6); the default stays the from-scratch network.
@@ -63,6 +66,58 @@ def parse_deadline(s):
     if d < now - datetime.timedelta(minutes=1):
         d += datetime.timedelta(days=1)
     return d.timestamp()
+
+
+class CpuBudget:
+    """CPU-time budget of one invocation (--cpu-budget-min), measured with time.process_time():
+    the CPU seconds this process actually received, summed over its threads (training, the batch
+    prefetch thread, validation), from start() (just before the first epoch; the one-off data
+    loading is not counted) on.  Like the wall-clock budget: an epoch is not started if its
+    estimated CPU would overrun the budget (the estimate follows the slowest recent epochs, +5 %),
+    and a running epoch is cut when the budget is spent.  The clock is injectable for tests."""
+
+    def __init__(self, minutes, clock=time.process_time):
+        self.limit = 60.0 * minutes
+        self.clock = clock
+        self.t0 = None
+        self.est_epoch = None
+
+    def start(self):
+        self.t0 = self.clock()
+
+    def used(self):
+        return 0.0 if self.t0 is None else self.clock() - self.t0
+
+    def fraction(self):
+        return min(self.used() / self.limit, 1.0) if self.limit > 0 else 1.0
+
+    def exhausted(self):
+        return self.used() >= self.limit
+
+    def room_for_epoch(self):
+        """True if the next epoch is expected to end within the budget (always for the first)."""
+        if self.est_epoch is None:
+            return not self.exhausted()
+        return self.used() + self.est_epoch <= self.limit
+
+    def epoch_done(self, cpu_s):
+        self.est_epoch = cpu_s * 1.05 if self.est_epoch is None else \
+            max(cpu_s, 0.5 * (self.est_epoch + cpu_s)) * 1.05
+
+
+def schedule_progress(epoch_frac, epochs, train_time=0.0, budget=None, prior_time=0.0, cpu_frac=None,
+                      cpu_span=None):
+    """Position in [0, 1] on the learning-rate cosine: the furthest of the epoch count, the wall-clock
+    budget (train_time / budget, both including earlier sessions' prior_time) and the CPU budget.  A
+    CPU budget counts as a session of cpu_span seconds of training time after prior_time (cpu_span =
+    budget / threads, the wall time it lasts at full use of the cores), so a resumed run restarts
+    the cosine at prior / (prior + span) exactly as a wall-clock budget of that length would."""
+    p = epoch_frac / epochs
+    if budget:
+        p = max(p, train_time / budget)
+    if cpu_frac is not None and cpu_span:
+        p = max(p, (prior_time + cpu_frac * cpu_span) / (prior_time + cpu_span))
+    return min(p, 1.0)
 
 
 class EMA:
@@ -198,6 +253,13 @@ def main():
                     help="resume (auto: runs/<run>/last.pt, else models/training/checkpoint-latest.pt)")
     ap.add_argument("--deadline", default=None, help="stop training by this UTC time (HH:MM or ISO)")
     ap.add_argument("--budget-min", type=float, default=None, help="wall-clock training budget in minutes")
+    ap.add_argument("--cpu-budget-min", type=float, default=None,
+                    help="CPU-time budget in minutes for this invocation's epochs (time.process_time: CPU received by "
+                         "all threads of the process, validation included, data loading not), e.g. 40 with "
+                         "--threads 2 is ~20 min wall on an idle machine; fair between runs on a shared machine")
+    ap.add_argument("--no-extra", action="store_true",
+                    help="train without the --extra sources (and their --oversample) a resumed checkpoint "
+                         "remembers, e.g. when they are not on this machine")
     ap.add_argument("--export-on-finish", action="store_true",
                     help="export best.pt to models/ and write test metrics when training ends")
     ap.add_argument("--val-size", type=int, default=640)
@@ -237,7 +299,7 @@ def main():
         else:
             log("no checkpoint to resume from, starting fresh")
     data_dirs = a.data or (ck["args"].get("data") if ck else None) or DEFAULT_SOURCES
-    extra = a.extra or (ck["args"].get("extra") if ck else []) or []
+    extra = a.extra or ([] if a.no_extra else (ck["args"].get("extra") if ck else [])) or []
     a.data, a.extra = data_dirs, extra
     class_names = a.classes.split(",") if a.classes else (ck.get("classes") if ck else None) or ["pothole"]
     a.classes = ",".join(class_names)
@@ -268,7 +330,14 @@ def main():
             for attr in ("names", "images", "boxes", "classes"):
                 setattr(s_, attr, getattr(s_, attr)[:a.limit])
     val_caches = [ValCache(s, a.val_size, a.val_size) for s in val_src]
-    a.oversample = a.oversample or (ck["args"].get("oversample") if ck else []) or []
+    remembered = (ck["args"].get("oversample") if ck else []) or []
+    if a.no_extra and not a.oversample:  # the remembered --oversample of sources left out
+        known = {s_.name for s_ in train_src}
+        dropped = [x for x in remembered if x.rsplit("=", 1)[0] not in known]
+        remembered = [x for x in remembered if x not in dropped]
+        if dropped:
+            log(f"--no-extra: the checkpoint's --oversample {dropped} dropped (source not trained on)")
+    a.oversample = a.oversample or remembered
     repeats = [1] * len(train_src)
     for spec in a.oversample:
         name, k = spec.rsplit("=", 1)
@@ -322,6 +391,7 @@ def main():
     new_order = [n_ for k in groups for n_ in group_names[k]]
     ema = EMA(model)
     start_epoch, best, train_time, it_global, history = 0, -1.0, 0.0, 0, []
+    train_cpu = 0.0  # CPU seconds of training epochs over all sessions that recorded it (train_cpu)
     if ck is not None:
         model.load_state_dict(ck["model"])
         ema.ema.load_state_dict(ck["ema"])
@@ -348,6 +418,7 @@ def main():
         if widened is not None:
             best = -1.0  # a new model (more classes): best.pt is chosen among its own epochs
         train_time, it_global = ck.get("train_time", 0.0), ck.get("iters", 0)
+        train_cpu = ck.get("train_cpu", 0.0)
         try:
             torch.set_rng_state(ck["torch_rng"])
         except Exception:
@@ -357,6 +428,11 @@ def main():
     if deadline is not None:
         log(f"deadline {datetime.datetime.utcfromtimestamp(deadline):%Y-%m-%d %H:%M:%S} UTC; "
             f"time budget for the schedule {budget / 60:.0f} min (incl. {train_time / 60:.0f} min already trained)")
+    prior_cpu = train_cpu
+    cpu = CpuBudget(a.cpu_budget_min) if a.cpu_budget_min is not None else None
+    if cpu is not None:
+        log(f"CPU budget {a.cpu_budget_min:.1f} min (process CPU time, this invocation; "
+            f"{prior_cpu / 60:.1f} CPU min recorded by earlier sessions of this checkpoint)")
     a.lookalike_gain = a.lookalike_gain if a.lookalike_gain is not None else \
         (ck["args"].get("lookalike_gain") if ck else None) or 1.0
     lossf = DetectionLoss(model.nc, lookalike_gain=a.lookalike_gain)
@@ -367,7 +443,7 @@ def main():
         f"look-alike gain {a.lookalike_gain}; real crack labels {'on' if a.real_cracks else 'off'}")
 
     csv_path = os.path.join(run_dir, "log.csv")
-    fields = ["epoch", "time_utc", "train_min", "epoch_s", "lr", "images", "loss", "loss_box", "loss_cls"] + \
+    fields = ["epoch", "time_utc", "train_min", "epoch_s", "cpu_min", "epoch_cpu_s", "lr", "images", "loss", "loss_box", "loss_cls"] + \
              [f"val_map50_{n}" for n in names] + [f"val_map50_95_{n}" for n in names] + ["val_map50_mean", "best"]
     rows = []
     if os.path.isfile(csv_path):
@@ -378,10 +454,8 @@ def main():
         w = csv.DictWriter(f, fieldnames=fields); w.writeheader(); w.writerows(rows)
 
     def lr_at(epoch_frac):
-        p = epoch_frac / a.epochs
-        if budget:
-            p = max(p, train_time / budget)
-        p = min(p, 1.0)
+        p = schedule_progress(epoch_frac, a.epochs, train_time, budget, prior_time,
+                              cpu.fraction() if cpu else None, cpu.limit / max(a.threads, 1) if cpu else None)
         f = 0.05 + 0.95 * 0.5 * (1 + math.cos(math.pi * p))
         if it_global < a.warmup_iters:
             f *= (it_global + 1) / a.warmup_iters
@@ -390,11 +464,18 @@ def main():
     est_epoch_s = None
     stop_reason = "epochs"
     epoch = start_epoch
+    if cpu is not None:
+        cpu.start()
     while epoch < a.epochs:
         if deadline is not None and est_epoch_s is not None and time.time() + est_epoch_s > deadline:
             stop_reason = "deadline (next epoch would not finish in time)"
             break
+        if cpu is not None and not cpu.room_for_epoch():
+            stop_reason = (f"CPU budget (next epoch, ~{cpu.est_epoch / 60:.1f} CPU min, would not fit: "
+                           f"{cpu.used() / 60:.1f} of {cpu.limit / 60:.1f} used)")
+            break
         t0 = time.time()
+        c0 = cpu.used() if cpu is not None else time.process_time()
         rng = np.random.default_rng(a.seed * 1000 + epoch)
         plan = epoch_plan(train_src, rng, a.neg_fraction, repeats)
         n_batches = len(plan) // a.batch
@@ -432,14 +513,18 @@ def main():
                 log(f"epoch {epoch + 1} batch {bi}/{n_batches} loss {loss.item():.4f} box {lb.item():.4f} "
                     f"cls {lc.item():.4f} lr {lr:.2e} {(now - t0) / (bi + 1):.2f}s/it")
             if deadline is not None and now > deadline:
-                cut = True
+                cut = "deadline"
+                break
+            if cpu is not None and cpu.exhausted():
+                cut = "CPU budget"
                 break
         pf.close()
         if cut:
-            stop_reason = "deadline (cut inside an epoch; partial epoch discarded from the count)"
+            stop_reason = f"{cut} (cut inside an epoch; partial epoch discarded from the count)"
+            train_cpu = prior_cpu + (cpu.used() if cpu is not None else 0.0)
             ck_partial = os.path.join(run_dir, "last.pt")
             # save weights of the partial epoch so nothing is lost, but keep the epoch counter
-            torch.save(make_ck(model, ema, opt, epoch, best, train_time, it_global, a), ck_partial)
+            torch.save(make_ck(model, ema, opt, epoch, best, train_time, it_global, a, train_cpu), ck_partial)
             break
         t_train = time.time() - t0
         epoch += 1
@@ -457,9 +542,16 @@ def main():
             best = fitness
         train_time = prior_time + (time.time() - t_session)
         ep_s = time.time() - t0
+        ep_cpu = (cpu.used() if cpu is not None else time.process_time()) - c0
+        if cpu is not None:
+            cpu.epoch_done(ep_cpu)
+            train_cpu = prior_cpu + cpu.used()
+        else:
+            train_cpu += ep_cpu
         est_epoch_s = ep_s * 1.05 if est_epoch_s is None else max(ep_s, 0.5 * (est_epoch_s + ep_s)) * 1.05
         row = {"epoch": epoch, "time_utc": f"{datetime.datetime.utcnow():%H:%M:%S}",
-               "train_min": f"{train_time / 60:.1f}", "epoch_s": f"{ep_s:.0f}", "lr": f"{lr:.2e}",
+               "train_min": f"{train_time / 60:.1f}", "epoch_s": f"{ep_s:.0f}", "cpu_min": f"{train_cpu / 60:.1f}",
+               "epoch_cpu_s": f"{ep_cpu:.0f}", "lr": f"{lr:.2e}",
                "images": nb * a.batch, "loss": f"{s_loss / max(nb, 1):.4f}", "loss_box": f"{s_box / max(nb, 1):.4f}",
                "loss_cls": f"{s_cls / max(nb, 1):.4f}", "val_map50_mean": f"{fitness:.4f}", "best": int(is_best)}
         for n in names:
@@ -469,17 +561,18 @@ def main():
         with open(csv_path, "a", newline="") as f:
             csv.DictWriter(f, fieldnames=fields).writerow(row)
         save_plot(rows, os.path.join(run_dir, "curves.png"), names)
-        log(f"== epoch {epoch} done: train {t_train:.0f}s total {ep_s:.0f}s loss {row['loss']} | " +
+        log(f"== epoch {epoch} done: train {t_train:.0f}s total {ep_s:.0f}s cpu {ep_cpu:.0f}s loss {row['loss']} | " +
             " ".join(f"{n}: mAP50 {vals[n][0]:.4f} mAP50-95 {vals[n][1]:.4f}" for n in names) +
             f" | mean {fitness:.4f}{' (best)' if is_best else ''}")
-        ckd = make_ck(model, ema, opt, epoch, best, train_time, it_global, a)
+        ckd = make_ck(model, ema, opt, epoch, best, train_time, it_global, a, train_cpu)
         torch.save(ckd, os.path.join(run_dir, "last.pt.tmp"))
         os.replace(os.path.join(run_dir, "last.pt.tmp"), os.path.join(run_dir, "last.pt"))
         if is_best:
             shutil.copyfile(os.path.join(run_dir, "last.pt"), os.path.join(run_dir, "best.pt.tmp"))
             os.replace(os.path.join(run_dir, "best.pt.tmp"), os.path.join(run_dir, "best.pt"))
     log(f"training stopped: {stop_reason}; epoch {epoch}, best mean val mAP50 {best:.4f}, "
-        f"train time {train_time / 60:.1f} min")
+        f"train time {train_time / 60:.1f} min" +
+        (f", CPU this invocation {cpu.used() / 60:.1f} of {cpu.limit / 60:.1f} min" if cpu is not None else ""))
     if not a.no_carry and os.path.isfile(os.path.join(run_dir, "last.pt")):
         # Once per session, compact (carry.py): the tracked file is committed and stays in the history.
         size = carry.write(torch.load(os.path.join(run_dir, "last.pt"), map_location="cpu"), CARRY)
@@ -495,8 +588,8 @@ def main():
     log("done")
 
 
-def make_ck(model, ema, opt, epoch, best, train_time, iters, a):
-    return {"model": model.state_dict(), "ema": ema.ema.state_dict(), "ema_updates": ema.updates,
+def make_ck(model, ema, opt, epoch, best, train_time, iters, a, train_cpu=0.0):
+    return {"train_cpu": train_cpu, "model": model.state_dict(), "ema": ema.ema.state_dict(), "ema_updates": ema.updates,
             "optimizer": opt.state_dict(), "epoch": epoch, "best_fitness": best, "train_time": train_time,
             "iters": iters, "args": vars(a), "model_config": model.config, "classes": a.classes.split(","), "torch_rng": torch.get_rng_state(),
             "saved": datetime.datetime.utcnow().isoformat() + "Z"}
