@@ -63,7 +63,7 @@ const VejsynI18n = (() => {
   };
   // Texts with numbers or names in them.
   const PATTERNS = [
-    [/^Fund (\d+) af (\d+)$/, 'Finding $1 of $2'], [/^(\d+) fund$/, '$1 findings'],
+    [/^Fund (\d+) af (\d+)$/, 'Finding $1 of $2'], [/^1 fund$/, '1 finding'], [/^(\d+) fund$/, '$1 findings'],
     [/^Kommune (\d{3}) · (.*) \((\w+)\)$/, 'Municipality $1 · $2 ($3)'], [/^(\d) af 5$/, '$1 of 5'],
     [/^Fund #(\d+): (.*)$/, (m, id, type) => `Finding #${id}: ${EN[type] || type}`],
     [/^Arbejdsordre #(\d+)$/, 'Work order #$1'], [/^Gemt: (.*)$/, (m, s) => `Saved: ${EN[s] || s}`],

@@ -25,7 +25,7 @@ import org.springframework.test.context.DynamicPropertySource;
 /**
  * Full application against the real PostGIS named by {@code VEJSYN_TEST_JDBC_URL} (as {@code bin/test}
  * exports it); Flyway builds the schema on the fresh database. Each test starts with no drives,
- * observations or findings (municipalities stay seeded).
+ * observations, findings or work orders (municipalities stay seeded).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureMockMvc
@@ -87,7 +87,7 @@ public abstract class PostgisIntegrationTest {
 
     @BeforeEach
     void cleanStore() {
-        jdbc.execute("TRUNCATE finding_event, observation, finding, drive RESTART IDENTITY CASCADE");
+        jdbc.execute("TRUNCATE work_order, finding_event, observation, finding, drive RESTART IDENTITY CASCADE");
         jdbc.execute("DELETE FROM municipality WHERE code = '999'");
     }
 }

@@ -45,6 +45,9 @@ class EnglishBrowserTest extends PostgisIntegrationTest {
     @Autowired
     FindingStore store;
 
+    @Autowired
+    dk.vejsyn.api.workorder.WorkOrders orders;
+
     ChromeDriver browser;
     WebDriverWait await;
 
@@ -57,6 +60,7 @@ class EnglishBrowserTest extends PostgisIntegrationTest {
                 observation(DamageType.POTHOLE, offset(ODENSE, 60, 0), 0.8f, 2, 0.3, "e.mp4", T0, realJpeg(64, 48))))
                 .findingIds();
         store.changeStatus("461", ids.get(1), FindingStatus.CONFIRMED, "planner", "checked");
+        orders.create("461", List.of(ids.get(1)), java.time.LocalDate.of(2026, 12, 10), "Crew 2", null, "planner");
     }
 
     @AfterEach
@@ -73,7 +77,7 @@ class EnglishBrowserTest extends PostgisIntegrationTest {
         "/finding.html?id=1, Finding #1: Pothole",
         "/upload.html, Upload a drive",
         "/overview.html, Findings by status",
-        "/workorder.html, Plan a repair run"})
+        "/workorder.html, 2026-12-10, Crew 2: 1 finding"})
     void everyPageInEnglish(String page, String expected) {
         browser.get("http://127.0.0.1:" + port + page);
         browser.executeScript("localStorage.setItem('vejsyn.lang', 'en')");
