@@ -74,5 +74,11 @@ const Vejsyn = (() => {
     L.tileLayer(s.tileUrl, {maxZoom: 20, attribution: esc(s.attribution)}).addTo(map);
   }
 
-  return {api, start, signIn, esc, mayChange, baseLayer};
+  /** A finding's status and damage type as the pages name them (in this order in filters). */
+  const STATUS = {open: 'Ny', confirmed: 'Bekræftet', scheduled: 'Planlagt', possibly_repaired: 'Muligvis udbedret',
+                  repaired: 'Udbedret', dismissed: 'Afvist'};
+  const TYPES = {pothole: 'Hul i vejen', crack: 'Revne', longitudinal_crack: 'Længderevne',
+                 transverse_crack: 'Tværrevne', alligator_crack: 'Krakeleret belægning'};
+
+  return {api, start, signIn, esc, mayChange, baseLayer, STATUS, TYPES};
 })();

@@ -6,54 +6,28 @@ import static dk.vejsyn.api.Fixtures.observation;
 import static dk.vejsyn.api.Fixtures.realJpeg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.api.drive.DriveInfo;
-import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * WCAG 2.1 AA (Danish public-sector sites must meet it): every page, signed out (the sign-in
  * dialog) and signed in, has no serious or critical violation by axe-core's rules.
  */
-@Tag("browser")
-class AccessibilityBrowserTest extends PostgisIntegrationTest {
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    FindingStore store;
-
-    ChromeDriver browser;
-    WebDriverWait await;
+class AccessibilityBrowserTest extends BrowserTest {
 
     @BeforeEach
-    void open() {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
+    void seed() {
         store.ingest("461", DriveInfo.of("a11y", "truck-1"),
                 List.of(observation(DamageType.POTHOLE, ODENSE, 0.8f, 1, 0.3, "a.mp4", T0, realJpeg(64, 48))));
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @ParameterizedTest

@@ -7,67 +7,41 @@ import static dk.vejsyn.api.Fixtures.observation;
 import static dk.vejsyn.api.Fixtures.realJpeg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.api.drive.DriveInfo;
 import dk.vejsyn.api.finding.FindingStatus;
-import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
 import java.util.List;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The app in English: with English chosen, every page, signed in with data on it, shows no
  * Danish word (none of æ, ø, å, nor a few common Danish words without them) and says the
  * expected English; the choice is kept and "Dansk" switches back.
  */
-@Tag("browser")
-class EnglishBrowserTest extends PostgisIntegrationTest {
+class EnglishBrowserTest extends BrowserTest {
     /** Danish words without æ/ø/å that the pages use (a missed translation shows up as one of these or an æ, ø, å). */
     static final Pattern DANISH = Pattern.compile("[æøåÆØÅ]|\\b(fund|Alvor|Sted|Hold|Dato|Kort|kommune|Vis|Gem|Ny|af|og|ikke|til)\\b");
-
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    FindingStore store;
 
     @Autowired
     dk.vejsyn.api.workorder.WorkOrders orders;
 
-    ChromeDriver browser;
-    WebDriverWait await;
-
     @BeforeEach
-    void open() {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
+    void seed() {
         List<Long> ids = store.ingest("461", DriveInfo.of("english", "truck-1"), List.of(
                 observation(DamageType.POTHOLE, offset(ODENSE, 0, 0), 0.8f, 1, 0.3, "e.mp4", T0, realJpeg(64, 48)),
                 observation(DamageType.POTHOLE, offset(ODENSE, 60, 0), 0.8f, 2, 0.3, "e.mp4", T0, realJpeg(64, 48))))
                 .findingIds();
         store.changeStatus("461", ids.get(1), FindingStatus.CONFIRMED, "planner", "checked");
         orders.create("461", List.of(ids.get(1)), java.time.LocalDate.of(2026, 12, 10), "Crew 2", null, "planner");
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
     }
 
     @ParameterizedTest

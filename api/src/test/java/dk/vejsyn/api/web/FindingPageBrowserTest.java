@@ -6,54 +6,30 @@ import static dk.vejsyn.api.Fixtures.observation;
 import static dk.vejsyn.api.Fixtures.realJpeg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.drive.DriveInfo;
-import dk.vejsyn.api.finding.FindingStore;
-import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * A finding's page in a real browser: every sighting's crop, the history with who and when, a
  * status change with a note (a dismissal needs one) for planners only, and another
  * municipality's finding as absent as one that does not exist.
  */
-@Tag("browser")
-class FindingPageBrowserTest extends PostgisIntegrationTest {
-    @LocalServerPort
-    int port;
+class FindingPageBrowserTest extends BrowserTest {
 
-    @Autowired
-    FindingStore store;
-
-    ChromeDriver browser;
-    WebDriverWait await;
     long id;
     long elsewhere;
 
     @BeforeEach
-    void open() {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
+    void seed() {
         // Two sightings of one pothole (two drives), so the finding has two crops and a "seen again".
         store.ingest("461", DriveInfo.of("first", "truck-1"),
                 List.of(observation(DamageType.POTHOLE, ODENSE, 0.8f, 1, 0.3, "a.mp4", T0, realJpeg(64, 48))));
@@ -64,19 +40,9 @@ class FindingPageBrowserTest extends PostgisIntegrationTest {
                 List.of(observation(DamageType.POTHOLE, ODENSE, 0.9f, 1, 0.3, "c.mp4", T0, realJpeg(64, 48)))).findingIds().get(0);
     }
 
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
     private void openAs(Role role, String name, long finding) {
-        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request(name, role, "461", null, null, "test")).secret();
-        browser.get("http://127.0.0.1:" + port + "/finding.html?id=" + finding);
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, Keys.ENTER);
-        await.until(ExpectedConditions.invisibilityOfElementLocated(By.id("signin")));
+        String token = token(role, name);
+        signIn("/finding.html?id=" + finding, token);
     }
 
     @Test
@@ -99,9 +65,7 @@ class FindingPageBrowserTest extends PostgisIntegrationTest {
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Afvist"));
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("timeline"), name + ": «Dobbeltregistrering»"));
         assertThat(jdbc.queryForObject("SELECT status FROM finding WHERE id = ?", String.class, id)).isEqualTo("dismissed");
-        Path dir = Path.of("target/screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve("finding.png"), browser.getScreenshotAs(OutputType.BYTES));
+        screenshot("finding");
     }
 
     @Test

@@ -7,30 +7,19 @@ import static dk.vejsyn.api.Fixtures.observation;
 import static dk.vejsyn.api.Fixtures.realJpeg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.drive.DriveInfo;
-import dk.vejsyn.api.finding.FindingStore;
-import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
 import dk.vejsyn.inference.geo.Observation;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * The map page in a real browser (Debian's headless chromium; {@code bin/test} installs it): it
@@ -38,29 +27,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * municipality's findings with a valid one, loads an evidence image with the token (the view is
  * audited under the token's name), and signs out.
  */
-@org.junit.jupiter.api.Tag("browser")
-class MapPageBrowserTest extends PostgisIntegrationTest {
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    FindingStore store;
-
-    org.openqa.selenium.chrome.ChromeDriver browser;
-    WebDriverWait await;
-
-    @BeforeEach
-    void open() {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
+class MapPageBrowserTest extends BrowserTest {
 
     private WebElement byId(String id) {
         return browser.findElement(By.id(id));
@@ -77,8 +44,7 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         store.ingest("461", DriveInfo.of("browser", "truck-1"), obs);
         store.ingest("101", DriveInfo.of("browser-101", "truck-1"), obs);
         String name = "planner-browser-" + UUID.randomUUID().toString().substring(0, 6);
-        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request(name, Role.PLANNER, "461", null, null, "test")).secret();
+        String token = token(Role.PLANNER, name);
 
         browser.get("http://127.0.0.1:" + port + "/");
         await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
@@ -123,11 +89,8 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
                 observation(DamageType.POTHOLE, offset(ODENSE, 180, 0), 0.8f, 4, 0.5, "f.mp4", T0.plusSeconds(3), crop)))
                 .findingIds();
         jdbc.update("UPDATE finding SET status = 'dismissed' WHERE id = ?", ids.get(3));
-        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request("viewer-filter-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
-                        "461", null, null, "test")).secret();
-        browser.get("http://127.0.0.1:" + port + "/");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        String token = token(Role.VIEWER, "viewer-filter-" + UUID.randomUUID().toString().substring(0, 6));
+        signIn("/", token);
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "3 fund"));
         assertThat(rows()).as("most severe first").containsExactly("#" + ids.get(2), "#" + ids.get(1), "#" + ids.get(0));
 
@@ -170,11 +133,8 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         }
         store.ingest("461", DriveInfo.fromFrames("tracked", "sweeper-2", track),
                 List.of(observation(DamageType.POTHOLE, ODENSE, 0.8f, 1, 0.1, "t.mp4", when, realJpeg(64, 48))));
-        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request("viewer-tracks-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
-                        "461", null, null, "test")).secret();
-        browser.get("http://127.0.0.1:" + port + "/");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        String token = token(Role.VIEWER, "viewer-tracks-" + UUID.randomUUID().toString().substring(0, 6));
+        signIn("/", token);
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "1 fund"));
         int before = browser.findElements(By.cssSelector("path.leaflet-interactive")).size();
         byId("show-tracks").click();
@@ -189,11 +149,8 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
                 observation(DamageType.POTHOLE, offset(ODENSE, 60, 0), 0.8f, 2, 0.1, "a.mp4", T0, realJpeg(64, 48)),
                 observation(DamageType.POTHOLE, offset(ODENSE, 120, 0), 0.8f, 3, 0.1, "a.mp4", T0, realJpeg(64, 48))))
                 .findingIds();
-        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request("viewer-area-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
-                        "461", null, null, "test")).secret();
-        browser.get("http://127.0.0.1:" + port + "/");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        String token = token(Role.VIEWER, "viewer-area-" + UUID.randomUUID().toString().substring(0, 6));
+        signIn("/", token);
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "3 fund"));
 
         byId("draw").click();
@@ -229,11 +186,8 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
                     T0.plusSeconds(i), realJpeg(64, 48)));
         }
         store.ingest("461", DriveInfo.of("cluster", "truck-1"), obs);
-        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request("viewer-cluster-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
-                        "461", null, null, "test")).secret();
-        browser.get("http://127.0.0.1:" + port + "/");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        String token = token(Role.VIEWER, "viewer-cluster-" + UUID.randomUUID().toString().substring(0, 6));
+        signIn("/", token);
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "30 fund"));
         browser.executeScript("map.setZoom(12, {animate: false})");
         List<Integer> counts = await.until(d -> {
@@ -255,11 +209,8 @@ class MapPageBrowserTest extends PostgisIntegrationTest {
         store.ingest("461", DriveInfo.of("types", "truck-1"), List.of(
                 observation(DamageType.POTHOLE, offset(ODENSE, 0, 0), 0.8f, 1, 0.1, "t.mp4", T0, realJpeg(64, 48)),
                 observation(DamageType.ALLIGATOR_CRACK, offset(ODENSE, 40, 0), 0.8f, 2, 0.6, "t.mp4", T0, realJpeg(64, 48))));
-        String token = new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request("viewer-types-" + UUID.randomUUID().toString().substring(0, 6), Role.VIEWER,
-                        "461", null, null, "test")).secret();
-        browser.get("http://127.0.0.1:" + port + "/");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, org.openqa.selenium.Keys.ENTER);
+        String token = token(Role.VIEWER, "viewer-types-" + UUID.randomUUID().toString().substring(0, 6));
+        signIn("/", token);
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "2 fund"));
         assertThat(browser.findElements(By.cssSelector("path.leaflet-interactive"))).hasSize(1);
         assertThat(browser.findElements(By.cssSelector(".leaflet-marker-icon.crack"))).singleElement()

@@ -6,57 +6,23 @@ import static dk.vejsyn.api.Fixtures.offset;
 import static dk.vejsyn.api.Fixtures.observation;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.api.drive.DriveInfo;
 import dk.vejsyn.api.finding.FindingStatus;
-import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.TemporalAdjusters;
 import java.time.DayOfWeek;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The overview: counts by status and by severity, new against repaired per week, as the store has them. */
-@Tag("browser")
-class OverviewBrowserTest extends PostgisIntegrationTest {
-    @LocalServerPort
-    int port;
-
-    @Autowired
-    FindingStore store;
-
-    ChromeDriver browser;
-    WebDriverWait await;
-
-    @BeforeEach
-    void open() {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
-    }
-
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
+class OverviewBrowserTest extends BrowserTest {
 
     private String cell(String attribute, String value) {
         return browser.findElement(By.cssSelector("td[" + attribute + "='" + value + "']")).getText();
@@ -74,9 +40,7 @@ class OverviewBrowserTest extends PostgisIntegrationTest {
         }
         store.changeStatus("461", ids.get(2), FindingStatus.DISMISSED, "planner", "patch, not a hole");
 
-        browser.get("http://127.0.0.1:" + port + "/overview.html");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")))
-                .sendKeys(TestTokens.bearer(Role.VIEWER, "461").substring(7), Keys.ENTER);
+        signIn("/overview.html", TestTokens.bearer(Role.VIEWER, "461").substring(7));
         await.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("td[data-status='open']")));
         assertThat(cell("data-status", "open")).isEqualTo("1");
         assertThat(cell("data-status", "repaired")).isEqualTo("1");
@@ -89,8 +53,6 @@ class OverviewBrowserTest extends PostgisIntegrationTest {
                 .toString();
         assertThat(weekly).contains(thisWeek + " 0 1").contains(seenWeek + " 3 0");
         assertThat(browser.findElements(By.cssSelector("#chart rect"))).hasSize(24);
-        Path dir = Path.of("target/screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve("overview.png"), browser.getScreenshotAs(OutputType.BYTES));
+        screenshot("overview");
     }
 }

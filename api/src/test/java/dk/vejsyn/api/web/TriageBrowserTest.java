@@ -7,33 +7,18 @@ import static dk.vejsyn.api.Fixtures.observation;
 import static dk.vejsyn.api.Fixtures.realJpeg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.drive.DriveInfo;
-import dk.vejsyn.api.finding.FindingStore;
-import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * Triage in a real browser: a planner works through the queue of new findings by severity —
@@ -41,24 +26,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * each decision under the planner's token name; a viewer sees the queue without the buttons; the
  * "possibly repaired" queue closes a finding as repaired.
  */
-@Tag("browser")
-class TriageBrowserTest extends PostgisIntegrationTest {
-    @LocalServerPort
-    int port;
+class TriageBrowserTest extends BrowserTest {
 
-    @Autowired
-    FindingStore store;
-
-    ChromeDriver browser;
-    WebDriverWait await;
     long severe;
     long middle;
     long slight;
 
     @BeforeEach
-    void open() {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
+    void seed() {
         byte[] crop = realJpeg(80, 60);
         // Areas 0.5, 0.2 and 0.1 m² give severities 4, 3 and 2: the queue's order.
         List<Long> ids = store.ingest("461", DriveInfo.of("triage", "truck-1"), List.of(
@@ -71,22 +46,8 @@ class TriageBrowserTest extends PostgisIntegrationTest {
         middle = ids.get(2);
     }
 
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
-    private String token(Role role, String name) {
-        return new ApiTokens(JdbcClient.create(jdbc.getDataSource()), Clock.systemUTC())
-                .create(new ApiTokens.Request(name, role, "461", null, null, "test")).secret();
-    }
-
     private void signIn(String token) {
-        browser.get("http://127.0.0.1:" + port + "/triage.html");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(token, Keys.ENTER);
-        await.until(ExpectedConditions.invisibilityOfElementLocated(By.id("signin")));
+        signIn("/triage.html", token);
     }
 
     private String text(String id) {
@@ -95,12 +56,6 @@ class TriageBrowserTest extends PostgisIntegrationTest {
 
     private String status(long id) {
         return jdbc.queryForObject("SELECT status FROM finding WHERE id = ?", String.class, id);
-    }
-
-    private void screenshot(String name) throws Exception {
-        Path dir = Path.of("target/screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve(name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
     @Test

@@ -2,7 +2,6 @@ package dk.vejsyn.api.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.api.upload.UploadClient;
@@ -16,11 +15,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
@@ -35,34 +31,23 @@ import org.springframework.test.context.TestPropertySource;
     "vejsyn.jobs.spool-dir=target/test-spool/browser",
     "vejsyn.jobs.chunk-frames=4"})
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS) // its job server must not take other tests' jobs
-class UploadPageBrowserTest extends PostgisIntegrationTest {
-    @LocalServerPort
-    int port;
+class UploadPageBrowserTest extends BrowserTest {
 
-    ChromeDriver browser;
-    WebDriverWait await;
     Path zip;
 
     @BeforeEach
-    void open() throws Exception {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
+    void writeZip() throws Exception {
         zip = Files.createTempFile("drive", ".zip");
         Files.write(zip, UploadClient.sampleImagesZip(30));
     }
 
     @AfterEach
-    void close() throws Exception {
-        if (browser != null) {
-            browser.quit();
-        }
+    void deleteZip() throws Exception {
         Files.deleteIfExists(zip);
     }
 
     private void signIn(String bearer) {
-        browser.get("http://127.0.0.1:" + port + "/upload.html");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token"))).sendKeys(bearer.substring(7), Keys.ENTER);
-        await.until(ExpectedConditions.invisibilityOfElementLocated(By.id("signin")));
+        signIn("/upload.html", bearer.substring(7));
     }
 
     @Test
@@ -81,9 +66,7 @@ class UploadPageBrowserTest extends PostgisIntegrationTest {
         assertThat(jdbc.queryForObject("SELECT state FROM upload_job WHERE drive_ref = ?", String.class, ref))
                 .isEqualTo("succeeded");
         assertThat(jdbc.queryForObject("SELECT vehicle FROM drive WHERE external_ref = ?", String.class, ref)).isEqualTo("van-3");
-        Path dir = Path.of("target/screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve("upload.png"), browser.getScreenshotAs(OutputType.BYTES));
+        screenshot("upload");
 
         // The drive's findings in triage and on their own page, with the crops the model cut from
         // the sample footage (the README's screenshots come from here).
@@ -91,13 +74,13 @@ class UploadPageBrowserTest extends PostgisIntegrationTest {
         await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("progress"), "Fund 1 af"));
         await.until(d -> d.findElement(By.id("evidence")).getAttribute("src") != null
                 && (Boolean) browser.executeScript("return document.getElementById('evidence').naturalWidth > 0"));
-        Files.write(dir.resolve("triage-sample-drive.png"), browser.getScreenshotAs(OutputType.BYTES));
+        screenshot("triage-sample-drive");
         long first = jdbc.queryForObject("SELECT min(o.finding_id) FROM observation o JOIN drive d ON d.id = o.drive_id "
                 + "WHERE d.external_ref = ?", Long.class, ref);
         browser.get("http://127.0.0.1:" + port + "/finding.html?id=" + first);
         await.until(d -> (Long) browser.executeScript(
                 "return [...document.querySelectorAll('#gallery img')].filter(i => i.complete && i.naturalWidth > 0).length") > 0);
-        Files.write(dir.resolve("finding-sample-drive.png"), browser.getScreenshotAs(OutputType.BYTES));
+        screenshot("finding-sample-drive");
     }
 
     @Test

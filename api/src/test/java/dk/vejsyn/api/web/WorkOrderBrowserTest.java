@@ -7,53 +7,32 @@ import static dk.vejsyn.api.Fixtures.observation;
 import static dk.vejsyn.api.Fixtures.realJpeg;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dk.vejsyn.api.PostgisIntegrationTest;
 import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.api.drive.DriveInfo;
 import dk.vejsyn.api.finding.FindingStatus;
-import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.detect.DamageType;
 import dk.vejsyn.inference.geo.Observation;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
-import org.openqa.selenium.support.ui.WebDriverWait;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Planning a repair run in the browser: confirmed findings are picked, scheduled for a crew on a
  * date, and the printable work order shows them numbered with coordinates and crops, ten to a
  * printed page, with CSV of the same set; an open finding cannot be scheduled (nothing changes).
  */
-@Tag("browser")
-class WorkOrderBrowserTest extends PostgisIntegrationTest {
-    @LocalServerPort
-    int port;
+class WorkOrderBrowserTest extends BrowserTest {
 
-    @Autowired
-    FindingStore store;
-
-    ChromeDriver browser;
-    WebDriverWait await;
     List<Long> ids;
 
     @BeforeEach
-    void open() {
-        browser = Browsers.chromium();
-        await = Browsers.await(browser);
+    void seed() {
         List<Observation> obs = new ArrayList<>();
         byte[] crop = realJpeg(60, 40);
         for (int i = 0; i < 12; i++) {
@@ -66,18 +45,9 @@ class WorkOrderBrowserTest extends PostgisIntegrationTest {
         }
     }
 
-    @AfterEach
-    void close() {
-        if (browser != null) {
-            browser.quit();
-        }
-    }
-
     @Test
     void confirmedFindingsBecomeAPrintableWorkOrder() throws Exception {
-        browser.get("http://127.0.0.1:" + port + "/workorder.html");
-        await.until(ExpectedConditions.visibilityOfElementLocated(By.id("token")))
-                .sendKeys(TestTokens.bearer(Role.PLANNER, "461").substring(7), Keys.ENTER);
+        signIn("/workorder.html", TestTokens.bearer(Role.PLANNER, "461").substring(7));
         await.until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("input[name=finding]"), 11));
         for (var box : browser.findElements(By.cssSelector("input[name=finding]"))) {
             box.click();
@@ -111,9 +81,7 @@ class WorkOrderBrowserTest extends PostgisIntegrationTest {
         assertThat(browser.findElement(By.id("print")).isDisplayed()).isFalse();
         assertThat(browser.executeScript("return getComputedStyle(document.querySelector('.sheet')).breakAfter"))
                 .isEqualTo("page");
-        Path dir = Path.of("target/screenshots");
-        Files.createDirectories(dir);
-        Files.write(dir.resolve("workorder-print.png"), browser.getScreenshotAs(OutputType.BYTES));
+        screenshot("workorder-print");
     }
 
     @Test
