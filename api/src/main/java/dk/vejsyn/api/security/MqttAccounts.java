@@ -41,6 +41,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class MqttAccounts {
     public static final String PASSWORD_FILE = "passwd";
     public static final String ACL_FILE = "acl";
+    /**
+     * What a vehicle publishes under {@code {prefix}/{municipality}/{vehicle}/}: sampled frames (the
+     * service detects), observations (the vehicle detected on board) and heartbeats. The service
+     * reads all three; a vehicle writes only its own.
+     */
+    public static final List<String> VEHICLE_TOPICS = List.of("frames", "observations", "heartbeat");
     public static final String PID_FILE = "mosquitto.pid";
     private static final Logger log = LoggerFactory.getLogger(MqttAccounts.class);
 
@@ -102,14 +108,18 @@ public final class MqttAccounts {
         StringBuilder acl = new StringBuilder();
         acl.append("# Written by Vejsyn from its vehicle tokens (MqttAccounts); edits are overwritten.\n\n");
         acl.append("user ").append(serviceUser).append('\n');
-        acl.append("topic read ").append(topicPrefix).append("/+/+/frames\n");
+        for (String kind : VEHICLE_TOPICS) {
+            acl.append("topic read ").append(topicPrefix).append("/+/+/").append(kind).append('\n');
+        }
         acl.append("topic readwrite ").append(topicPrefix).append("/dead-letter/#\n");
         for (Vehicle v : vehicles) {
             pw.append(v.id()).append(':').append(v.hash()).append('\n');
             acl.append("\n# token ").append(v.name()).append('\n');
             acl.append("user ").append(v.id()).append('\n');
-            acl.append("topic write ").append(topicPrefix).append('/').append(v.municipality()).append('/')
-                    .append(v.vehicle()).append("/frames\n");
+            for (String kind : VEHICLE_TOPICS) {
+                acl.append("topic write ").append(topicPrefix).append('/').append(v.municipality()).append('/')
+                        .append(v.vehicle()).append('/').append(kind).append('\n');
+            }
         }
         return new Content(pw.toString(), acl.toString());
     }

@@ -148,7 +148,8 @@ class BrokerAuthTest extends PostgisIntegrationTest {
         String id = ApiTokens.mqttUsername(token);
         assertThat(Files.readString(passwd)).contains(TestBroker.serviceUser() + ":$7$").contains(id + ":$7$");
         assertThat(Files.readString(acl)).contains("user " + id + "\ntopic write " + LiveFixtures.PREFIX + "/101/"
-                + vehicle + "/frames\n");
+                + vehicle + "/frames\ntopic write " + LiveFixtures.PREFIX + "/101/" + vehicle + "/observations\n"
+                + "topic write " + LiveFixtures.PREFIX + "/101/" + vehicle + "/heartbeat\n");
         assertThat(Files.getPosixFilePermissions(passwd)).hasSize(2);  // rw------- : hashes are for the broker only
 
         // A planner token is no broker account.
