@@ -22,8 +22,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRangeM detections farther from the camera are dropped
  * @param sampleDistanceM upload jobs keep one frame per this many metres travelled
  * @param evidenceMarginPx pixels kept around each detection in its evidence crop
- * @param workers detector threads per upload job, one predictor each; 0 = one per core (live
- *     frames have their own workers, {@code vejsyn.live.workers})
+ * @param workers the service's detector threads (its {@code DetectionService}), one predictor
+ *     each, shared by live frames (served first) and upload jobs; 0 = one per core
  */
 @Validated
 @ConfigurationProperties("vejsyn.detection")

@@ -52,7 +52,7 @@ class LiveMqttIngestTest extends PostgisIntegrationTest {
         r.add("vejsyn.live.share-group", () -> LiveFixtures.uniqueId("it"));
         r.add("vejsyn.live.client-id", () -> LiveFixtures.uniqueId("vejsyn-it"));
         r.add("vejsyn.live.session-expiry", () -> "60s");
-        r.add("vejsyn.live.workers", () -> "2");
+        r.add("vejsyn.detection.workers", () -> "2");
     }
 
     @Autowired
