@@ -1,6 +1,7 @@
 package dk.vejsyn.api.live;
 
 import dk.vejsyn.api.config.DetectionProperties;
+import dk.vejsyn.api.drive.DriveRepository;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.MqttAccounts;
@@ -30,7 +31,8 @@ class LiveConfig {
 
     /** Frames are detected by the service's one detection pool ({@code DetectorConfig}), live frames first. */
     @Bean
-    LiveIngest liveIngest(LiveProperties props, DetectionProperties detection, LiveInbox inbox, FindingStore store,
+    LiveIngest liveIngest(LiveProperties props, DetectionProperties detection, LiveInbox inbox, DriveRepository drives,
+            FindingStore store,
             Municipalities municipalities, PlatformTransactionManager tm, DetectionService detectionService,
             MeterRegistry registry) {
         DetectionSettings settings = detection.settings();
@@ -38,7 +40,7 @@ class LiveConfig {
                 ? CameraModel.refuseTruckDashcam() : CameraModel.fromJson(Path.of(props.camera()));
         VehicleCameras cameras = new VehicleCameras(props.camerasDir().isBlank() ? null : Path.of(props.camerasDir()),
                 camera, settings.maxRangeM());
-        return new LiveIngest(props, inbox, store, municipalities, new TransactionTemplate(tm), detectionService, cameras,
+        return new LiveIngest(props, inbox, drives, store, municipalities, new TransactionTemplate(tm), detectionService, cameras,
                 registry, Clock.systemUTC());
     }
 

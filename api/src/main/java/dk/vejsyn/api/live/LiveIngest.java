@@ -1,6 +1,7 @@
 package dk.vejsyn.api.live;
 
 import dk.vejsyn.api.drive.DriveInfo;
+import dk.vejsyn.api.drive.DriveRepository;
 import dk.vejsyn.api.error.ApiException;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.finding.IngestResult;
@@ -61,6 +62,7 @@ public final class LiveIngest implements SmartLifecycle {
 
     private final LiveProperties props;
     private final LiveInbox inbox;
+    private final DriveRepository drives;
     private final FindingStore store;
     private final Municipalities municipalities;
     private final TransactionTemplate tx;
@@ -72,7 +74,7 @@ public final class LiveIngest implements SmartLifecycle {
     private ScheduledExecutorService recovery;
     private volatile boolean running;
 
-    public LiveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
+    public LiveIngest(LiveProperties props, LiveInbox inbox, DriveRepository drives, FindingStore store, Municipalities municipalities,
             TransactionTemplate tx, DetectionService detection, VehicleCameras cameras,
             io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
         if (detection.capacity(Lane.LIVE) != props.queueCapacity()) {
@@ -80,7 +82,8 @@ public final class LiveIngest implements SmartLifecycle {
                     + " frames, vejsyn.live.queue-capacity says " + props.queueCapacity());
         }
         this.detection = detection;
-        this.housekeeping = new LiveHousekeeping(props, inbox, store, tx, cameras);
+        this.housekeeping = new LiveHousekeeping(props, inbox, drives, store, tx, cameras);
+        this.drives = drives;
         this.props = props;
         this.inbox = inbox;
         this.store = store;
@@ -243,7 +246,7 @@ public final class LiveIngest implements SmartLifecycle {
                 if (!inbox.markDone(in.id(), props.instanceId(), r.observationsStored() + r.duplicatesSkipped())) {
                     throw new LeaseLostException(in.id());
                 }
-                inbox.countDriveFrame(r.driveId(), in.driveRef());
+                drives.countLiveFrame(r.driveId(), in.driveRef());
                 return r;
             });
             metrics.store(System.nanoTime() - t1);
