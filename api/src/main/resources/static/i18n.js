@@ -27,7 +27,7 @@ const VejsynI18n = (() => {
     'Ny': 'New', 'Bekræftet': 'Confirmed', 'Planlagt': 'Scheduled', 'Muligvis udbedret': 'Possibly repaired',
     'Udbedret': 'Repaired', 'Afvist': 'Dismissed',
     'Hul i vejen': 'Pothole', 'Revne': 'Crack', 'Længderevne': 'Longitudinal crack', 'Tværrevne': 'Transverse crack',
-    'Krakeleret belægning': 'Alligator cracking',
+    'Krakeleret belægning': 'Alligator cracking', 'Revne (alle slags)': 'Crack (all kinds)', 'Revner': 'Cracks',
     'Gennemgang af fund': 'Review findings', 'Nye fund': 'New findings', 'Køer': 'Queues',
     'En person bekræfter: modellen foreslår, du afgør. Tastatur:': 'A person confirms: the model proposes, you decide. Keyboard:',
     'bekræft,': 'confirm,', 'afvis,': 'dismiss,', 'spring over.': 'skip.',
@@ -78,6 +78,7 @@ const VejsynI18n = (() => {
     [/^Færdig: (\d+) observationer \((\d+) kendt i forvejen\), (\d+) nye fund, (\d+) opdaterede\.\s*$/,
         'Done: $1 sightings ($2 known before), $3 new findings, $4 updated. '],
     [/^Alvor$/, 'Severity'], [/^(\d+) gang$/, '$1 time'],
+    [/^([\d.]+) m lang$/, '$1 m long'],
   ];
 
   function t(s) {

@@ -39,7 +39,7 @@ class LiveConfig {
         CameraModel camera = props.camera().isBlank()
                 ? CameraModel.refuseTruckDashcam() : CameraModel.fromJson(Path.of(props.camera()));
         VehicleCameras cameras = new VehicleCameras(props.camerasDir().isBlank() ? null : Path.of(props.camerasDir()),
-                camera, settings.maxRangeM());
+                camera, settings::locator);
         return new LiveIngest(props, inbox, drives, store, municipalities, new TransactionTemplate(tm), detectionService, cameras,
                 registry, Clock.systemUTC());
     }
