@@ -15,6 +15,7 @@ import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import dk.vejsyn.api.road.RoadCoverage;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -34,14 +35,14 @@ class LiveConfig {
     LiveIngest liveIngest(LiveProperties props, DetectionProperties detection, LiveInbox inbox, DriveRepository drives,
             FindingStore store,
             Municipalities municipalities, PlatformTransactionManager tm, DetectionService detectionService,
-            MeterRegistry registry) {
+            MeterRegistry registry, RoadCoverage roads) {
         DetectionSettings settings = detection.settings();
         CameraModel camera = props.camera().isBlank()
                 ? CameraModel.refuseTruckDashcam() : CameraModel.fromJson(Path.of(props.camera()));
         VehicleCameras cameras = new VehicleCameras(props.camerasDir().isBlank() ? null : Path.of(props.camerasDir()),
                 camera, settings::locator);
         return new LiveIngest(props, inbox, drives, store, municipalities, new TransactionTemplate(tm), detectionService, cameras,
-                registry, Clock.systemUTC());
+                registry, Clock.systemUTC(), roads);
     }
 
     /** The broker's accounts from the vehicle tokens, where this instance manages them ({@code broker-files-dir}). */

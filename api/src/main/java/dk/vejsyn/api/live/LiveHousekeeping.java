@@ -3,6 +3,7 @@ package dk.vejsyn.api.live;
 import dk.vejsyn.api.drive.DriveRepository;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.finding.RedriveResult;
+import dk.vejsyn.api.road.RoadCoverage;
 import dk.vejsyn.inference.frame.GeoTag;
 import java.time.Duration;
 import java.util.List;
@@ -25,9 +26,11 @@ final class LiveHousekeeping {
     private final FindingStore store;
     private final TransactionTemplate tx;
     private final VehicleCameras cameras;
+    private final RoadCoverage roads;
 
     LiveHousekeeping(LiveProperties props, LiveInbox inbox, DriveRepository drives, FindingStore store, TransactionTemplate tx,
-            VehicleCameras cameras) {
+            VehicleCameras cameras, RoadCoverage roads) {
+        this.roads = roads;
         this.props = props;
         this.inbox = inbox;
         this.drives = drives;
@@ -70,6 +73,7 @@ final class LiveHousekeeping {
                     RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames,
                             cameras.locatorFor(s.vehicle()).camera());
                     drives.drawLiveTrack(r.driveId(), s.driveRef());
+                    roads.driveFinished(s.municipality(), s.driveRef()); // road coverage (own savepoint; never throws)
                     inbox.markPassed(s.id());
                     log.info("live session {} ended: {} frames, {} findings in view, {} not seen", s.driveRef(),
                             frames.size(), r.inView().size(), r.notSeen().size());

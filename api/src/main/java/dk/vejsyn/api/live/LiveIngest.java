@@ -76,13 +76,13 @@ public final class LiveIngest implements SmartLifecycle {
 
     public LiveIngest(LiveProperties props, LiveInbox inbox, DriveRepository drives, FindingStore store, Municipalities municipalities,
             TransactionTemplate tx, DetectionService detection, VehicleCameras cameras,
-            io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
+            io.micrometer.core.instrument.MeterRegistry registry, Clock clock, dk.vejsyn.api.road.RoadCoverage roads) {
         if (detection.capacity(Lane.LIVE) != props.queueCapacity()) {
             throw new IllegalArgumentException("the detection service's live lane holds " + detection.capacity(Lane.LIVE)
                     + " frames, vejsyn.live.queue-capacity says " + props.queueCapacity());
         }
         this.detection = detection;
-        this.housekeeping = new LiveHousekeeping(props, inbox, drives, store, tx, cameras);
+        this.housekeeping = new LiveHousekeeping(props, inbox, drives, store, tx, cameras, roads);
         this.drives = drives;
         this.props = props;
         this.inbox = inbox;

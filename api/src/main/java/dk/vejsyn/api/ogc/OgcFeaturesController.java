@@ -12,6 +12,7 @@ import dk.vejsyn.api.finding.FindingViews.FindingSummary;
 import dk.vejsyn.api.geo.Bbox;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.api.municipality.Municipality;
+import dk.vejsyn.api.road.RoadSegmentCollection;
 import dk.vejsyn.inference.detect.DamageType;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
@@ -39,7 +40,8 @@ import org.springframework.web.util.UriComponentsBuilder;
  * (QGIS: "WFS / OGC API – Features", URL {@code http://host:8080/api/v1/municipalities/461/ogc})
  * add them as a layer. Collections: {@code findings} (every finding), and the same split by damage
  * family, {@code potholes} and {@code cracks} (every kind of crack), so a GIS adds each as a layer of
- * its own with its own style; geometry in CRS84 (lon/lat).
+ * its own with its own style; geometry in CRS84 (lon/lat). The collection list also names
+ * {@code road_segments}, the road network, which the road package serves ({@link RoadSegmentCollection}).
  */
 @RestController
 @RequestMapping("/api/v1/municipalities/{code}/ogc")
@@ -66,8 +68,11 @@ class OgcFeaturesController {
     private final FindingQueries queries;
     private final ApiProperties api;
     private final ObjectMapper json;
+    private final RoadSegmentCollection roadSegments;
 
-    OgcFeaturesController(Municipalities municipalities, FindingQueries queries, ApiProperties api, ObjectMapper json) {
+    OgcFeaturesController(Municipalities municipalities, FindingQueries queries, ApiProperties api, ObjectMapper json,
+            RoadSegmentCollection roadSegments) {
+        this.roadSegments = roadSegments;
         this.municipalities = municipalities;
         this.queries = queries;
         this.api = api;
@@ -119,7 +124,8 @@ class OgcFeaturesController {
         String b = base(req, code);
         return Map.of(
                 "links", List.of(link(b + "/collections", "self", "application/json", "Collections")),
-                "collections", COLLECTIONS.stream().map(c -> collection(m, b, c)).toList());
+                "collections", java.util.stream.Stream.concat(COLLECTIONS.stream().map(c -> collection(m, b, c)),
+                        java.util.stream.Stream.of(roadSegments.describe(m, b))).toList());
     }
 
     @GetMapping(value = "/collections/{collectionId}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -163,6 +163,9 @@ public class SecurityConfig {
                         .requestMatchers("/actuator/**").access(roles(Role.OPERATOR))
                         .requestMatchers(HttpMethod.GET, "/api/v1/me", "/api/v1/map-settings").authenticated()
                         .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}/drives.geojson").access(member(Role.VIEWER))
+                        .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}/road-segments",
+                                "/api/v1/municipalities/{code}/road-segments.csv",
+                                "/api/v1/municipalities/{code}/road-segments/**").access(member(Role.VIEWER))
                         .requestMatchers("/api/v1/municipalities").access(roles(Role.OPERATOR))
                         .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}").access(memberOrOperator())
                         .requestMatchers(HttpMethod.PATCH, "/api/v1/municipalities/{code}/findings/*")

@@ -3,6 +3,7 @@ package dk.vejsyn.api.upload;
 import dk.vejsyn.api.config.DetectionProperties;
 import dk.vejsyn.api.config.JobProperties;
 import dk.vejsyn.api.finding.FindingStore;
+import dk.vejsyn.api.road.RoadCoverage;
 import dk.vejsyn.inference.InputException;
 import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
@@ -44,10 +45,12 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
     private final DetectionProperties detection;
     private final RunningJobs running;
     private final ObjectProvider<DetectionService> detectionService;
+    private final RoadCoverage roads;
 
     UploadJobHandler(UploadJobRepository jobs, UploadSpool spool, FindingStore store, TransactionTemplate tx,
             JobProperties props, DetectionProperties detection, RunningJobs running,
-            ObjectProvider<DetectionService> detectionService) {
+            ObjectProvider<DetectionService> detectionService, RoadCoverage roads) {
+        this.roads = roads;
         this.detection = detection;
         this.running = running;
         this.detectionService = detectionService;
@@ -74,6 +77,7 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
         try {
             long recomputedBefore = TorchRuntime.status().recomputedPasses();
             RunReport report = process(job);
+            roads.driveFinished(job.municipalityCode(), job.driveRef()); // road coverage; never throws
             TorchRuntime.Status runtime = TorchRuntime.status();
             // Process-wide count: with jobs and live frames at once, passes of both are in the difference.
             jobs.markSucceeded(id, runtime.summary(), runtime.recomputedPasses() - recomputedBefore);

@@ -28,9 +28,23 @@ final class RenderDriveCommand implements Callable<Integer> {
             description = "RMS GPS error in drive.gpx and the JPEGs' EXIF, metres (default: ${DEFAULT-VALUE}).")
     double gpsNoiseM;
 
+    @Option(names = "--roads-only",
+            description = "Write only the road network around the route (roads.geojson), no footage.")
+    boolean roadsOnly;
+
     @Override
     public Integer call() {
         RouteSpec spec = RouteSpec.read(route);
+        if (roadsOnly) {
+            try {
+                java.nio.file.Files.createDirectories(out);
+            } catch (java.io.IOException e) {
+                throw new dk.vejsyn.inference.InputException("cannot create " + out + ": " + e.getMessage(), e);
+            }
+            dk.vejsyn.inference.render.SampleRoadNetwork.write(out.resolve(DriveRenderer.ROADS_FILE), spec);
+            System.out.println("wrote " + out.resolve(DriveRenderer.ROADS_FILE));
+            return 0;
+        }
         long t0 = System.nanoTime();
         DriveRenderer.Result r;
         try {

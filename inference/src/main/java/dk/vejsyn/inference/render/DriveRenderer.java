@@ -24,6 +24,7 @@ import org.opencv.core.Mat;
  *       (same, possibly noisy, track as {@code drive.gpx}), listed in {@code images.csv} with their
  *       exact and EXIF positions;
  *   <li>{@code ground-truth.geojson} (see {@link GroundTruthWriter});
+ *   <li>{@code roads.geojson}: a small road network around the route ({@link SampleRoadNetwork});
  *   <li>{@code frames.csv}: per video frame the exact vehicle tag and the true box of every
  *       visible pothole (see {@link #FRAMES_HEADER});
  *   <li>{@code camera.json}: the camera profile used.
@@ -37,6 +38,8 @@ public final class DriveRenderer {
     /** Potholes farther than this from the camera are not listed in frames.csv. */
     public static final double FRAMES_MAX_DISTANCE_M = 40;
     public static final double IMAGE_SPACING_M = 4;
+    /** The small road network around the route ({@link SampleRoadNetwork}). */
+    public static final String ROADS_FILE = "roads.geojson";
     private static final int JPEG_QUALITY = 72;
 
     private final RouteSpec spec;
@@ -94,6 +97,7 @@ public final class DriveRenderer {
         Files.createDirectories(out.resolve("images"));
         Files.writeString(out.resolve("camera.json"), spec.camera().toJson() + "\n");
         GroundTruthWriter.write(out.resolve("ground-truth.geojson"), scene, path, spec.name(), seed);
+        SampleRoadNetwork.write(out.resolve(ROADS_FILE), spec);
         List<GeoTag> exact = new ArrayList<>();
         List<GeoTag> noisy = new ArrayList<>();
         for (int t = 0; t <= (int) Math.floor(plan.durationS()); t++) {
