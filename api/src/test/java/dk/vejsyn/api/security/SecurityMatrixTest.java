@@ -125,6 +125,11 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
                 new Group("GET", "/api/v1/municipalities/{c}/tiles/14/8653/5095.mvt", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/overview", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/drives.geojson", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/road-segments", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/road-segments.csv", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/road-segments/coverage", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/ogc/collections/road_segments/items", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/tiles/road-segments/14/8653/5095.mvt", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/map-settings", null, null, false, 200, 200, 200, 200, 200),
                 new Group("GET", "/api/v1/municipalities/{c}/work-orders", null, null, true, 200, 200, 200, 403, 404),
                 // An empty order: planners get its 400, the others never reach it.
@@ -230,7 +235,9 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
     void anotherMunicipalitysDataIsExactlyAsAbsentAsAMunicipalityThatDoesNotExist() throws Exception {
         String planner = callers.get("planner");
         for (String p : List.of("/findings", "/findings/" + findingOther, "/findings/" + findingOther + "/evidence",
-                "/ogc/collections/findings/items", "/tiles/14/8653/5095.mvt", "/findings/export.csv")) {
+                "/ogc/collections/findings/items", "/tiles/14/8653/5095.mvt", "/findings/export.csv", "/road-segments",
+                "/road-segments.csv", "/road-segments/coverage", "/ogc/collections/road_segments/items",
+                "/tiles/road-segments/14/8653/5095.mvt")) {
             HttpResponse<byte[]> other = call("GET", "/api/v1/municipalities/" + OTHER + p, null, null, planner);
             HttpResponse<byte[]> none = call("GET", "/api/v1/municipalities/998" + p, null, null, planner);
             assertThat(other.statusCode()).isEqualTo(404).isEqualTo(none.statusCode());
@@ -311,6 +318,9 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
         assertThat(call("GET", m + "/ogc", null, null, basic).statusCode()).isEqualTo(200);
         assertThat(call("GET", m + "/tiles/14/8653/5095.mvt", null, null, basic).statusCode()).isEqualTo(200);
         assertThat(call("GET", m + "/findings", null, null, basic).statusCode()).isEqualTo(401);
+        assertThat(call("GET", m + "/ogc/collections/road_segments/items", null, null, basic).statusCode()).isEqualTo(200);
+        assertThat(call("GET", m + "/tiles/road-segments/14/8653/5095.mvt", null, null, basic).statusCode()).isEqualTo(200);
+        assertThat(call("GET", m + "/road-segments", null, null, basic).statusCode()).isEqualTo(401);
         HttpResponse<byte[]> none = call("GET", m + "/ogc/collections", null, null, null);
         assertThat(none.statusCode()).isEqualTo(401);
         assertThat(none.headers().allValues("WWW-Authenticate")).anyMatch(h -> h.startsWith("Basic"));
