@@ -1,6 +1,8 @@
 package dk.vejsyn.api.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dk.vejsyn.api.road.RoadFiles;
+import dk.vejsyn.api.road.RoadNetworkImport;
 import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.Role;
 import dk.vejsyn.inference.InputException;
@@ -85,6 +87,17 @@ public class DemoCommand implements Callable<Integer> {
                 return 1;
             }
             String api = base + "/api/v1/municipalities/" + MUNICIPALITY;
+            // The road network around the drive (made by the renderer beside it): after the upload, so
+            // the import matches it with the drive just stored. Re-running keeps the segments' ids.
+            Path network = dir.resolve("roads.geojson");
+            String roadsLine = null;
+            if (Files.isRegularFile(network)) {
+                RoadNetworkImport.Result r = ctx.getBean(RoadNetworkImport.class).importFile(MUNICIPALITY, network,
+                        RoadFiles.Options.DEFAULT, "demo");
+                System.err.println("road network " + network + ": " + r.summary());
+                roadsLine = "Roads:     " + api + "/road-segments   (condition 1-5 per stretch, null: not inspected; "
+                        + "road-segments.csv worst first, road-segments/coverage)";
+            }
             System.out.println();
             System.out.println("Map:       " + base + "/");
             System.out.println("Triage:    " + base + "/triage.html   (confirm or dismiss new findings; a planner's token)");
@@ -93,6 +106,9 @@ public class DemoCommand implements Callable<Integer> {
             System.out.println("GeoJSON:   " + api + "/findings/export.geojson");
             // Plain ASCII: a terminal in the C locale printed "?" for the en dash of "OGC API – Features".
             System.out.println("OGC API:   " + api + "/ogc   (add in QGIS as an OGC API - Features layer)");
+            if (roadsLine != null) {
+                System.out.println(roadsLine);
+            }
             System.out.println("OpenAPI:   " + base + "/swagger-ui.html");
             System.out.println("Uploads:   POST " + base + "/api/v1/drives   (video + track, or a zip of geotagged JPEGs)");
             System.out.println("Live:      VEJSYN_TOKEN=" + truck + " bin/vejsyn simulate-vehicle --drive " + dir

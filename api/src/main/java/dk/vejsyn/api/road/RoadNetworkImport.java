@@ -106,8 +106,8 @@ public class RoadNetworkImport {
             throw new InputException(source.file() + ": no road is longer than " + Segmenter.MIN_PIECE_M + " m");
         }
         jdbc.sql("""
-                CREATE TEMP TABLE road_import_segment (road_name text, source_feature text, geom geometry(LineString, 4326),
-                    geom_key text) ON COMMIT DROP""").update();
+                CREATE TEMP TABLE road_import_segment (n serial, road_name text, source_feature text,
+                    geom geometry(LineString, 4326), geom_key text) ON COMMIT DROP""").update();
         for (Segmenter.Piece p : pieces) {
             jdbc.sql("INSERT INTO road_import_segment (road_name, source_feature, geom) "
                             + "VALUES (?, ?, ST_Transform(ST_SetSRID(ST_GeomFromWKB(?), ?), 4326))")
@@ -124,8 +124,9 @@ public class RoadNetworkImport {
                 WHERE s.municipality_id = ? AND s.retired_at IS NULL""").param(m.id()).query(Integer.class).single();
         List<Long> ids = jdbc.sql("""
                 INSERT INTO road_segment (municipality_id, road_name, geom, length_m, geom_key, source_feature)
-                SELECT DISTINCT ON (geom_key) :m, road_name, geom, ST_Length(geom::geography), geom_key, source_feature
-                FROM road_import_segment ORDER BY geom_key
+                SELECT :m, road_name, geom, ST_Length(geom::geography), geom_key, source_feature
+                FROM (SELECT DISTINCT ON (geom_key) * FROM road_import_segment ORDER BY geom_key, n) t
+                ORDER BY n -- new segments numbered in file order, along each road
                 ON CONFLICT (municipality_id, geom_key) DO UPDATE SET road_name = EXCLUDED.road_name,
                     source_feature = EXCLUDED.source_feature, retired_at = NULL, imported_at = now()
                 RETURNING id""").param("m", m.id()).query(Long.class).list();
