@@ -17,7 +17,8 @@ const VejsynI18n = (() => {
     'Status': 'Status', 'Type': 'Type', 'Alle': 'All', 'Mindste alvor': 'Minimum severity', 'Mindste størrelse (m²)': 'Minimum size (m²)',
     'Senest set efter': 'Last seen after', 'Først set før': 'First seen before', 'Sortér efter': 'Sort by',
     'Alvor': 'Severity', 'Senest set': 'Last seen', 'Sikkerhed': 'Confidence', 'Vis': 'Show', 'Vis flere': 'Show more',
-    'Vis kørte strækninger (90 dage)': 'Show driven roads (90 days)', 'Tegn område på kortet': 'Draw an area on the map',
+    'Vis kørte strækninger (90 dage)': 'Show driven roads (90 days)', 'Vis vejstrækningers tilstand (1-5)': 'Show road condition (1-5)',
+    'Ikke inspiceret': 'Not inspected', 'Tegn område på kortet': 'Draw an area on the map',
     'Afslut område': 'Finish area', 'Fjern område': 'Remove area', 'Fund i filteret': 'Findings in the filter',
     'Klik på hjørnerne af området på kortet.': "Click the area's corners on the map.",
     'Et område har mindst tre hjørner.': 'An area has at least three corners.',
@@ -77,6 +78,8 @@ const VejsynI18n = (() => {
         `${EN[st]}: ${a} of ${b} images read${eta.replace(', ca.', ', about').replace('tilbage', 'left')}`],
     [/^Færdig: (\d+) observationer \((\d+) kendt i forvejen\), (\d+) nye fund, (\d+) opdaterede\.\s*$/,
         'Done: $1 sightings ($2 known before), $3 new findings, $4 updated. '],
+    [/^Tilstand (\d) af 5$/, 'Condition $1 of 5'], [/^Huller: (\d+)$/, 'Potholes: $1'],
+    [/^Senest kørt (.*)$/, 'Last driven $1'],
     [/^Alvor$/, 'Severity'], [/^(\d+) gang$/, '$1 time'],
     [/^([\d.]+) m lang$/, '$1 m long'],
   ];

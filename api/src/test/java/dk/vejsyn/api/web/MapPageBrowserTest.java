@@ -142,6 +142,43 @@ class MapPageBrowserTest extends BrowserTest {
         assertThat(browser.findElement(By.cssSelector(".leaflet-control-attribution")).getText()).contains("OpenStreetMap");
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
+    dk.vejsyn.api.road.RoadNetworkImport roadNetwork;
+
+    @org.springframework.beans.factory.annotation.Autowired
+    dk.vejsyn.api.road.RoadCoverage roadCoverage;
+
+    @Test
+    void theRoadLayerColoursStretchesByConditionAndDashesTheNotInspected(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        jdbc.execute("TRUNCATE road_segment_condition, road_segment_coverage, road_segment, road_network_import RESTART IDENTITY CASCADE");
+        // Two 80 m roads (one stretch each): the first driven yesterday, the second never.
+        StringBuilder geojson = new StringBuilder("{\"type\":\"FeatureCollection\",\"features\":[");
+        for (int r = 0; r < 2; r++) {
+            var a = offset(ODENSE, 0, 200 * r);
+            var b = offset(ODENSE, 80, 200 * r);
+            geojson.append(r == 0 ? "" : ",").append(String.format(java.util.Locale.ROOT, "{\"type\":\"Feature\",\"properties\":"
+                    + "{\"name\":\"Vej %d\"},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[%f,%f],[%f,%f]]}}",
+                    r, a.lon(), a.lat(), b.lon(), b.lat()));
+        }
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("roads.geojson"), geojson + "]}");
+        roadNetwork.importFile("461", file, dk.vejsyn.api.road.RoadFiles.Options.DEFAULT, "test");
+        java.time.Instant when = java.time.Instant.now().minusSeconds(86400);
+        List<dk.vejsyn.inference.frame.GeoTag> track = new ArrayList<>();
+        for (int i = 0; i <= 10; i++) {
+            var p = offset(ODENSE, -5 + 9 * i, 1);
+            track.add(new dk.vejsyn.inference.frame.GeoTag(p.lat(), p.lon(), 0, 8, when.plusSeconds(i), 3, Double.NaN));
+        }
+        store.ingest("461", DriveInfo.fromFrames("road-layer", "sweeper-3", track), List.of());
+        assertThat(roadCoverage.driveFinished("461", "road-layer")).hasSize(1);
+        String token = token(Role.VIEWER, "viewer-roads-" + UUID.randomUUID().toString().substring(0, 6));
+        signIn("/", token);
+        await.until(ExpectedConditions.textToBePresentInElementLocated(By.id("count"), "0 fund"));
+        byId("show-roads").click();
+        await.until(d -> !d.findElements(By.cssSelector("path.leaflet-interactive[stroke='#1a9641']")).isEmpty());
+        assertThat(browser.findElements(By.cssSelector("path.leaflet-interactive[stroke='#777777'][stroke-dasharray]"))).hasSize(1);
+    }
+
     @Test
     void anAreaDrawnOnTheMapFiltersListAndMapAndTravelsInTheLink() {
         List<Long> ids = store.ingest("461", DriveInfo.of("area", "truck-1"), List.of(
