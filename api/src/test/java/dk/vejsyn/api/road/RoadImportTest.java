@@ -114,7 +114,8 @@ class RoadImportTest extends PostgisIntegrationTest {
             List<Long> before = currentIds();
             Path geojson = RoadFixtures.write(dir, "roads.geojson", RoadFixtures.geoJson(NORDVEJ, TVAERVEJ));
             Path out = dir.resolve("gdal.gpkg");
-            Process p = new ProcessBuilder(ogr2ogr.toString(), "-f", "GPKG", "-t_srs", "EPSG:25832", "-nln", "veje",
+            // With a Z coordinate, as GeoDanmark's 3D road centre lines come: ISO WKB LineString Z.
+            Process p = new ProcessBuilder(ogr2ogr.toString(), "-f", "GPKG", "-t_srs", "EPSG:25832", "-nln", "veje", "-dim", "XYZ",
                     out.toString(), geojson.toString()).redirectErrorStream(true).start();
             String log = new String(p.getInputStream().readAllBytes());
             assertThat(p.waitFor()).as(log).isZero();
