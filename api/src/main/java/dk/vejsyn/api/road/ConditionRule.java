@@ -12,8 +12,9 @@ import java.util.Locale;
  *       is not rated on one pothole alone) × lanes × lane width;
  *   <li>potholes: density {@code d} = 100 × Σ w(severity) / area (%, severity 3 counts 1);
  *       deduct {@code 60 × log10(1 + 10 d)};
- *   <li>cracks: {@code ρ} = Σ length × w(severity) × k / lane-metres (metres of crack per metre of
- *       lane; k = 2 for alligator cracking, else 1); deduct {@code 40 × log10(1 + 10 ρ)};
+ *   <li>cracks: {@code ρ} = Σ length × k / lane-metres (metres of crack per metre of lane; k = 2 for
+ *       alligator cracking, else 1; a crack's severity is not weighed again: the store derives it
+ *       from the same length); deduct {@code 40 × log10(1 + 10 ρ)};
  *   <li>total deduct = the larger + half the smaller (instead of ASTM's corrected deduct curves);
  *       index = 100 − total, at least 0;
  *   <li>rating: index above 85 → 5 (good), above 70 → 4, above 55 → 3, above 40 → 2, else 1 (PCI's
@@ -45,7 +46,7 @@ public final class ConditionRule {
     /**
      * @param lengthM the segment's length
      * @param potholeWeight Σ w(severity) over its open potholes
-     * @param crackWeight Σ length × w(severity) × k over its open cracks
+     * @param crackWeight Σ length × k over its open cracks
      */
     Rating rate(double lengthM, double potholeWeight, double crackWeight) {
         double laneMetres = Math.max(lengthM, minLengthM) * lanes;

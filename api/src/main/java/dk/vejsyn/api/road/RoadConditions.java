@@ -76,7 +76,7 @@ public class RoadConditions {
                         coalesce(sum((%1$s)[severity]) FILTER (WHERE damage_type = 'pothole'), 0) AS pothole_weight,
                         count(*) FILTER (WHERE damage_type LIKE '%%crack') AS cracks,
                         coalesce(sum(length_m) FILTER (WHERE damage_type LIKE '%%crack'), 0) AS crack_length,
-                        coalesce(sum(length_m * (%1$s)[severity] * CASE WHEN damage_type = 'alligator_crack' THEN %2$s ELSE 1 END)
+                        coalesce(sum(length_m * CASE WHEN damage_type = 'alligator_crack' THEN %2$s ELSE 1 END)
                             FILTER (WHERE damage_type LIKE '%%crack'), 0) AS crack_weight
                     FROM matched GROUP BY segment_id),
                 cov AS (

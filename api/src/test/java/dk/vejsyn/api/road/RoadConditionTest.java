@@ -166,8 +166,9 @@ class RoadConditionTest extends PostgisIntegrationTest {
         long first = segmentAt("Nordvej", 50, 0);
         Observation crack = Fixtures.observation(DamageType.LONGITUDINAL_CRACK, at(40, 1), 0.9f, 1, 0.2, "road.mp4", Fixtures.T0);
         long id = store.ingest("461", DriveInfo.of("crack-drive", "truck-1"), List.of(crack)).findingIds().get(0);
-        // 50 m of crack of severity 3 on 200 lane-metres: 0.25 m per lane-metre, deduct 21.8.
-        jdbc.update("UPDATE finding SET length_m = 50, severity = 3 WHERE id = ?", id);
+        // 50 m of crack on 200 lane-metres: 0.25 m per lane-metre, deduct 21.8 (its severity, which the store
+        // derives from the length, is not weighed again).
+        jdbc.update("UPDATE finding SET length_m = 50, severity = 5 WHERE id = ?", id);
         SegmentState s = states().get(first);
         assertThat(s.crackLengthM()).isEqualTo(50.0);
         assertThat(s.cracks()).isEqualTo(1);
