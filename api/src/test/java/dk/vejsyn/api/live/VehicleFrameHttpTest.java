@@ -47,6 +47,8 @@ class VehicleFrameHttpTest extends PostgisIntegrationTest {
 
     @Autowired
     GatedDetectors detectors;
+    @Autowired
+    LiveIngest ingest;
 
     String vehicle;
     SampleFrame frame;
@@ -122,6 +124,8 @@ class VehicleFrameHttpTest extends PostgisIntegrationTest {
         mvc.perform(send(jpeg, fields())).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("duplicate"));
         detectors.open();
         await(Duration.ofSeconds(30), "the first frame processed", () -> done() == 1);
+        // Its place comes free just after its transaction commits (the worker closes the frame first).
+        await(Duration.ofSeconds(30), "the queue has room again", () -> ingest.depth() == 0);
         mvc.perform(send(jpeg, second)).andExpect(status().isAccepted());
         // With room, the insert answers the repeat (its unique key); the session is left as it was.
         Object lastReceived = jdbc.queryForObject("SELECT last_received_at FROM live_session WHERE vehicle = ?",
