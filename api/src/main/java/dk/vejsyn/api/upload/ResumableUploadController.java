@@ -70,7 +70,14 @@ class ResumableUploadController {
     ResponseEntity<Map<String, Object>> put(@PathVariable UUID id, @PathVariable String name, HttpServletRequest request,
             @AuthenticationPrincipal Caller caller) throws IOException {
         ContentRange range = ContentRange.parse(request.getHeader("Content-Range"));
-        ResumableUploads.Part p = uploads.write(id, name, range, request.getContentLengthLong(), request.getInputStream(), caller);
+        ResumableUploads.Part p;
+        try {
+            p = uploads.write(id, name, range, request.getContentLengthLong(), request.getInputStream(), caller);
+        } catch (IOException e) {
+            // The client went away mid-range; what arrived is kept (logged by ResumableUploads). Nobody reads this answer.
+            throw new UploadSessionException(HttpStatus.BAD_REQUEST, "range-incomplete", "Body shorter than its range",
+                    "the connection ended before the range did; ask for the offset and go on");
+        }
         return ResponseEntity.ok().header("Upload-Offset", Long.toString(p.received())).body(partView(p));
     }
 
