@@ -80,5 +80,19 @@ const Vejsyn = (() => {
   const TYPES = {pothole: 'Hul i vejen', crack: 'Revne', longitudinal_crack: 'Længderevne',
                  transverse_crack: 'Tværrevne', alligator_crack: 'Krakeleret belægning'};
 
-  return {api, start, signIn, esc, mayChange, baseLayer, STATUS, TYPES};
+  /** True for every kind of crack: the crack family, drawn and sized alike. */
+  const isCrack = type => type !== 'pothole' && Object.prototype.hasOwnProperty.call(TYPES, type);
+
+  /**
+   * A finding's size as a repair is planned by (API field names): a pothole's area, a crack's length
+   * (sealed by the metre), alligator cracking's area (patched by the square metre).
+   */
+  function size(f) {
+    const w = f.widthM ?? f.width_m, l = f.lengthM ?? f.length_m, a = f.areaM2 ?? f.area_m2;
+    if (f.type === 'alligator_crack') return `${a.toFixed(2)} m² (${w.toFixed(2)} × ${l.toFixed(2)} m)`;
+    if (isCrack(f.type)) return `${l.toFixed(2)} m lang`;
+    return `${w.toFixed(2)} × ${l.toFixed(2)} m (${a.toFixed(2)} m²)`;
+  }
+
+  return {api, start, signIn, esc, mayChange, baseLayer, STATUS, TYPES, isCrack, size};
 })();

@@ -27,7 +27,7 @@ const VejsynI18n = (() => {
     'Ny': 'New', 'Bekræftet': 'Confirmed', 'Planlagt': 'Scheduled', 'Muligvis udbedret': 'Possibly repaired',
     'Udbedret': 'Repaired', 'Afvist': 'Dismissed',
     'Hul i vejen': 'Pothole', 'Revne': 'Crack', 'Længderevne': 'Longitudinal crack', 'Tværrevne': 'Transverse crack',
-    'Krakeleret belægning': 'Alligator cracking',
+    'Krakeleret belægning': 'Alligator cracking', 'Revne (alle slags)': 'Crack (all kinds)', 'Revner': 'Cracks',
     'Gennemgang af fund': 'Review findings', 'Nye fund': 'New findings', 'Køer': 'Queues',
     'En person bekræfter: modellen foreslår, du afgør. Tastatur:': 'A person confirms: the model proposes, you decide. Keyboard:',
     'bekræft,': 'confirm,', 'afvis,': 'dismiss,', 'spring over.': 'skip.',
@@ -83,6 +83,7 @@ const VejsynI18n = (() => {
     [/^Ikke hørt fra i over (\d+) min$/, 'Not heard from for over $1 min'],
     [/^Udbakke: (\d+) emner, (\d+) kB$/, 'Outbox: $1 items, $2 kB'], [/^Tabt: (\d+)$/, 'Dropped: $1'],
     [/^Sidste fejl: (.*)$/s, 'Last error: $1'],
+    [/^([\d.]+) m lang$/, '$1 m long'],
   ];
 
   function t(s) {

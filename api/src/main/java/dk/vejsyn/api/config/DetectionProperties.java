@@ -1,7 +1,9 @@
 package dk.vejsyn.api.config;
 
 import dk.vejsyn.inference.detect.ModelSpec;
+import dk.vejsyn.inference.geo.CrackTyping;
 import dk.vejsyn.inference.pipeline.DetectionSettings;
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -22,8 +24,10 @@ import org.springframework.validation.annotation.Validated;
  * @param maxRangeM detections farther from the camera are dropped
  * @param sampleDistanceM upload jobs keep one frame per this many metres travelled
  * @param evidenceMarginPx pixels kept around each detection in its evidence crop
- * @param workers detector threads per upload job, one predictor each; 0 = one per core (live
- *     frames have their own workers, {@code vejsyn.live.workers})
+ * @param workers the service's detector threads (its {@code DetectionService}), one predictor
+ *     each, shared by live frames (served first) and upload jobs; 0 = one per core
+ * @param crackTyping how a crack the model reports as generic {@code crack} is typed by its ground
+ *     footprint ({@link CrackTyping}; README, "Damage types")
  */
 @Validated
 @ConfigurationProperties("vejsyn.detection")
@@ -34,12 +38,32 @@ public record DetectionProperties(
         @DefaultValue("25.0") @DecimalMin("1.0") double maxRangeM,
         @DefaultValue("4.0") @DecimalMin("0.0") double sampleDistanceM,
         @DefaultValue("16") @Min(0) @Max(256) int evidenceMarginPx,
-        @DefaultValue("0") @Min(0) @Max(64) int workers) {
+        @DefaultValue("0") @Min(0) @Max(64) int workers,
+        @DefaultValue @Valid CrackTypingProperties crackTyping) {
+
+    /**
+     * {@code vejsyn.detection.crack-typing.*}: the thresholds of {@link CrackTyping}.
+     *
+     * @param enabled false: every crack stays {@code crack}
+     * @param elongation longer than wide by this factor along the road: longitudinal; across it: transverse
+     * @param alligatorMinM both extents at least this (metres): alligator cracking
+     * @param maxDistanceM farther from the camera the footprint is too coarse to type
+     */
+    public record CrackTypingProperties(
+            @DefaultValue("true") boolean enabled,
+            @DefaultValue("2.5") @DecimalMin(value = "1.0", inclusive = false) @DecimalMax("100") double elongation,
+            @DefaultValue("1.0") @DecimalMin(value = "0.0", inclusive = false) double alligatorMinM,
+            @DefaultValue("12.0") @DecimalMin(value = "0.0", inclusive = false) double maxDistanceM) {
+
+        CrackTyping typing() {
+            return new CrackTyping(enabled, elongation, alligatorMinM, maxDistanceM);
+        }
+    }
 
     /** The typed settings the inference module works with. */
     public DetectionSettings settings() {
         Path metadata = model == null || model.isBlank() ? ModelSpec.defaultMetadataFile() : Path.of(model);
         return new DetectionSettings(metadata, scoreThreshold, iouThreshold, maxRangeM, sampleDistanceM,
-                evidenceMarginPx, workers);
+                evidenceMarginPx, workers, crackTyping == null ? CrackTyping.DEFAULT : crackTyping.typing());
     }
 }

@@ -8,15 +8,17 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Transaction-scoped PostgreSQL advisory locks on (municipality, damage type, grid cell), taken by
- * every writer before it reads the findings it may merge into or change.
+ * Transaction-scoped PostgreSQL advisory locks on (municipality, damage family, grid cell), taken by
+ * every writer before it reads the findings it may merge into or change. The family
+ * ({@link DamageType#family()}), not the type: a crack of one kind may join a finding of another.
  *
  * <p>Why: two writers (upload jobs, live ingest, service instances) seeing the same pothole at the
  * same time must not both start a finding. A writer locks the cell of every point it touches and
  * the 8 neighbours, in ascending key order (no deadlocks), so writers near one pothole run one after
  * the other and writers elsewhere do not wait. Cells are {@code lock-cell-m / 111320} degrees on
  * both axes ({@link FlatEarth#M_PER_DEG}), which stays at least the merge radius in metres up to
- * about 60° latitude with the defaults. Every writer must compute keys exactly alike: do not change
+ * about 60° latitude with the defaults (and at least the crack merge's 6 m along the road up to 75°).
+ * Every writer must compute keys exactly alike: do not change
  * the grid or the hash without stopping all writers.
  */
 final class CellLocks {
@@ -48,7 +50,7 @@ final class CellLocks {
             long cx = (long) Math.floor(p.lon() / cellDeg);
             for (int dy = -1; dy <= 1; dy++) {
                 for (int dx = -1; dx <= 1; dx++) {
-                    keys.add(key(municipalityId, p.type().ordinal(), cx + dx, cy + dy));
+                    keys.add(key(municipalityId, p.type().family().ordinal(), cx + dx, cy + dy));
                 }
             }
         }

@@ -17,7 +17,7 @@ public record FilterParams(
         @Parameter(name = "seen_after", description = "RFC 3339; last seen at or after") @BindParam("seen_after") String seenAfter,
         @Parameter(name = "seen_before", description = "RFC 3339; first seen at or before") @BindParam("seen_before") String seenBefore,
         @Parameter(description = "comma-separated statuses") List<String> status,
-        @Parameter(description = "comma-separated damage types") List<String> type,
+        @Parameter(description = "comma-separated damage types: pothole, crack (every kind of crack), longitudinal_crack, transverse_crack, alligator_crack") List<String> type,
         @Parameter(name = "min_severity", description = "1..5") @BindParam("min_severity") Integer minSeverity,
         @Parameter(name = "min_score", description = "0..1") @BindParam("min_score") Double minScore,
         @Parameter(name = "min_area_m2", description = "estimated area in m² at least") @BindParam("min_area_m2") Double minAreaM2) {

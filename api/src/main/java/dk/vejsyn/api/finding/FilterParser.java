@@ -73,14 +73,24 @@ final class FilterParser {
         return out;
     }
 
+    /**
+     * Damage types by name ({@code pothole}, {@code longitudinal_crack}, an RDD code such as
+     * {@code D00}); {@code crack} (or {@code cracks}) is the whole crack family — every kind, typed or
+     * not — since a planner asking for cracks means all of them.
+     */
     static Set<DamageType> types(List<String> values) {
         Set<DamageType> out = EnumSet.noneOf(DamageType.class);
         for (String v : split(values)) {
+            if (v.equalsIgnoreCase(DamageType.CRACK.wireName()) || v.equalsIgnoreCase("cracks")) {
+                out.addAll(DamageType.familyOf(DamageType.CRACK));
+                continue;
+            }
             try {
                 out.add(DamageType.fromName(v));
             } catch (IllegalArgumentException e) {
                 throw ApiException.invalidParameter("unknown type '" + v + "'; one of "
-                        + Arrays.stream(DamageType.values()).map(DamageType::wireName).collect(Collectors.joining(", ")));
+                        + Arrays.stream(DamageType.values()).map(DamageType::wireName).collect(Collectors.joining(", "))
+                        + " (crack: every kind of crack)");
             }
         }
         return out;

@@ -2,6 +2,7 @@ package dk.vejsyn.api.finding;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dk.vejsyn.api.finding.FindingViews.FindingSummary;
+import dk.vejsyn.inference.detect.DamageType;
 import java.io.IOException;
 
 /** Findings as GeoJSON (RFC 7946) Features: Point geometry in lon/lat (CRS84), attributes as properties. */
@@ -22,6 +23,7 @@ public final class FindingFeatures {
         g.writeEndObject();
         g.writeObjectFieldStart("properties");
         g.writeStringField("type", f.type());
+        g.writeStringField("family", family(f.type()));
         g.writeStringField("status", f.status());
         g.writeNumberField("severity", f.severity());
         g.writeStringField("first_seen_at", f.firstSeenAt().toString());
@@ -34,6 +36,18 @@ public final class FindingFeatures {
         g.writeNumberField("not_seen_count", f.notSeenCount());
         g.writeEndObject();
         g.writeEndObject();
+    }
+
+    /**
+     * The damage family of a type's wire name, {@code pothole} or {@code crack}: one property a GIS
+     * styles by (a circle for a pothole, a line symbol for any crack) without listing every kind.
+     */
+    public static String family(String type) {
+        try {
+            return DamageType.fromName(type).family().wireName();
+        } catch (IllegalArgumentException unknown) {
+            return type;
+        }
     }
 
     /** Seven decimals: about 1 cm, as RFC 7946 recommends not to over-state precision. */

@@ -32,6 +32,18 @@ public record FindingFilter(Bbox bbox, GeoJsonPolygon polygon, Near near, Instan
         return new FindingFilter(b, polygon, near, seenAfter, seenBefore, statuses, types, minSeverity, minScore, minAreaM2);
     }
 
+    /**
+     * Damage types from request values (comma-separated allowed) as every findings endpoint reads
+     * them: {@code crack} is every kind of crack; an unknown name is a 400 problem.
+     */
+    public static Set<DamageType> parseTypes(java.util.List<String> values) {
+        return FilterParser.types(values);
+    }
+
+    public FindingFilter withTypes(Set<DamageType> t) {
+        return new FindingFilter(bbox, polygon, near, seenAfter, seenBefore, statuses, t, minSeverity, minScore, minAreaM2);
+    }
+
     public FindingFilter withTime(Instant after, Instant before) {
         return new FindingFilter(bbox, polygon, near, after, before, statuses, types, minSeverity, minScore, minAreaM2);
     }

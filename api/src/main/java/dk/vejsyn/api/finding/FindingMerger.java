@@ -9,11 +9,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides which finding each new observation belongs to: the nearest finding of its damage type
- * within the merge radius whose status still takes observations ({@link FindingStatus#MERGEABLE}),
- * else a finding it starts. Observations are taken in the order given (the store passes capture
- * order), so several sightings of one pothole in one batch gather in the finding the first of them
- * started.
+ * Decides which finding each new observation belongs to: the nearest finding of its damage family
+ * within its reach whose status still takes observations ({@link FindingStatus#MERGEABLE}), else a
+ * finding it starts. Observations are taken in the order given (the store passes capture order), so
+ * several sightings of one pothole in one batch gather in the finding the first of them started.
+ *
+ * <p>Reach by family ({@link DamageType#family()}):
+ * <ul>
+ *   <li>a pothole joins a pothole finding within the merge radius (a circle);
+ *   <li>a crack of any kind joins a crack finding of any kind inside an ellipse around it, longer
+ *       along the vehicle's heading than across it ({@link FindingProperties.CrackMerge}), nearest
+ *       meaning the smallest share of the ellipse. The finding's type then follows the weight of its
+ *       sightings' types ({@link MergingFinding#type()}).
+ * </ul>
  *
  * <p>Why it is apart from the store: the rule that turns sightings into findings is the product's
  * core and must be testable without a database. It knows nothing of SQL, locks or ids beyond those
@@ -22,15 +30,23 @@ import java.util.Map;
 final class FindingMerger {
 
     private final double mergeRadiusM;
+    private final FindingProperties.CrackMerge crackMerge;
     private final FindingProperties.Severity severity;
 
     /**
-     * @param mergeRadiusM how close (metres, {@link FlatEarth}) a finding must be to take an observation
+     * @param mergeRadiusM how close (metres, {@link FlatEarth}) a pothole finding must be to take an observation
+     * @param crackMerge the ellipse within which a crack finding takes a crack observation
      * @param severity the rule that grades merged findings
      */
-    FindingMerger(double mergeRadiusM, FindingProperties.Severity severity) {
+    FindingMerger(double mergeRadiusM, FindingProperties.CrackMerge crackMerge, FindingProperties.Severity severity) {
         this.mergeRadiusM = mergeRadiusM;
+        this.crackMerge = crackMerge;
         this.severity = severity;
+    }
+
+    /** A merger with the default crack merge. */
+    FindingMerger(double mergeRadiusM, FindingProperties.Severity severity) {
+        this(mergeRadiusM, FindingProperties.CrackMerge.DEFAULT, severity);
     }
 
     /** An observation to merge and the id it will be stored under. */
@@ -51,27 +67,27 @@ final class FindingMerger {
      * merger updates them in place) and into findings it starts.
      */
     Outcome merge(List<NewObservation> observations, List<MergingFinding> nearby) {
-        Map<DamageType, List<MergingFinding>> byType = new EnumMap<>(DamageType.class);
+        Map<DamageType, List<MergingFinding>> byFamily = new EnumMap<>(DamageType.class);
         for (MergingFinding f : nearby) {
             if (FindingStatus.MERGEABLE.contains(f.status())) {
-                byType.computeIfAbsent(f.type(), t -> new ArrayList<>()).add(f);
+                byFamily.computeIfAbsent(f.family(), t -> new ArrayList<>()).add(f);
             }
         }
         List<MergingFinding> created = new ArrayList<>();
         List<MergingFinding> findingOf = new ArrayList<>(observations.size());
         for (NewObservation n : observations) {
             Observation o = n.observation();
-            List<MergingFinding> sameType = byType.computeIfAbsent(o.type(), t -> new ArrayList<>());
-            MergingFinding target = nearest(sameType, o);
+            List<MergingFinding> sameFamily = byFamily.computeIfAbsent(o.type().family(), t -> new ArrayList<>());
+            MergingFinding target = o.type().isCrack() ? nearestCrack(sameFamily, o) : nearest(sameFamily, o);
             if (target == null) {
                 target = MergingFinding.started(o.type());
                 created.add(target);
-                sameType.add(target);
+                sameFamily.add(target);
             }
             target.add(o, n.id());
             findingOf.add(target);
         }
-        List<MergingFinding> updated = byType.values().stream().flatMap(List::stream)
+        List<MergingFinding> updated = byFamily.values().stream().flatMap(List::stream)
                 .filter(f -> f.addedCount() > 0 && !f.isNew()).toList();
         created.forEach(this::grade);
         updated.forEach(this::grade);
@@ -79,10 +95,10 @@ final class FindingMerger {
     }
 
     /** The finding nearest to {@code o} within the merge radius (the first of equals), or {@code null}. */
-    private MergingFinding nearest(List<MergingFinding> sameType, Observation o) {
+    private MergingFinding nearest(List<MergingFinding> potholes, Observation o) {
         MergingFinding nearest = null;
         double nearestM = Double.MAX_VALUE;
-        for (MergingFinding f : sameType) {
+        for (MergingFinding f : potholes) {
             double d = FlatEarth.distanceM(f.lat(), f.lon(), o.position().lat(), o.position().lon());
             if (d <= mergeRadiusM && d < nearestM) {
                 nearest = f;
@@ -92,8 +108,39 @@ final class FindingMerger {
         return nearest;
     }
 
-    /** A merged finding's severity: from its mean area and its observation count. */
+    /**
+     * The crack finding within the ellipse around {@code o} ({@code alongM} along the vehicle's
+     * heading, {@code acrossM} across it) that fills the least of it (the first of equals), or
+     * {@code null}. Without a heading the ellipse is a circle of {@code acrossM}.
+     */
+    private MergingFinding nearestCrack(List<MergingFinding> cracks, Observation o) {
+        MergingFinding nearest = null;
+        double nearestShare = Double.MAX_VALUE;
+        double heading = Math.toRadians(o.vehicle().headingDeg());
+        for (MergingFinding f : cracks) {
+            double[] ne = FlatEarth.offsetM(o.position().lat(), o.position().lon(), f.lat(), f.lon());
+            double along;
+            double across;
+            if (Double.isFinite(heading)) {
+                along = ne[0] * Math.cos(heading) + ne[1] * Math.sin(heading);
+                across = -ne[0] * Math.sin(heading) + ne[1] * Math.cos(heading);
+            } else {
+                along = Math.hypot(ne[0], ne[1]) * crackMerge.alongM() / crackMerge.acrossM();
+                across = 0;
+            }
+            double a = along / crackMerge.alongM();
+            double c = across / crackMerge.acrossM();
+            double share = a * a + c * c;
+            if (share <= 1 && share < nearestShare) {
+                nearest = f;
+                nearestShare = share;
+            }
+        }
+        return nearest;
+    }
+
+    /** A merged finding's severity: by its type's size (area or length) and its observation count. */
     private void grade(MergingFinding f) {
-        f.grade(severity.of(f.areaM2(), f.observationCount()));
+        f.grade(severity.of(f.type(), f.areaM2(), f.lengthM(), f.observationCount()));
     }
 }

@@ -9,7 +9,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +49,11 @@ final class FindingRepository {
     }
 
     /**
-     * Findings of the observations' types that may take them ({@link FindingStatus#MERGEABLE}) near
-     * any of them, in id order. Probes the index once per occupied cell of merge-radius size, as
-     * observations of one pothole share cells.
+     * Findings of the observations' families (a crack's: every kind of crack) that may take them
+     * ({@link FindingStatus#MERGEABLE}) near any of them, in id order. Probes the index once per
+     * occupied cell of merge-radius size, as observations of one pothole share cells.
+     *
+     * @param mergeRadiusM the farthest any of them may join a finding ({@code maxMergeReachM})
      */
     List<MergingFinding> mergeableNear(Connection c, int municipalityId, List<Observation> observations,
             double mergeRadiusM) throws SQLException {
@@ -74,7 +80,9 @@ final class FindingRepository {
             // Half a cell's diagonal plus the radius, plus the drift of a finding's mean while merging.
             ps.setDouble(3, FlatEarth.expandDeg(mergeRadiusM * 3, maxLat));
             ps.setInt(4, municipalityId);
-            ps.setArray(5, c.createArrayOf("text", observations.stream().map(o -> o.type().wireName()).distinct().toArray(String[]::new)));
+            ps.setArray(5, c.createArrayOf("text", observations.stream()
+                    .flatMap(o -> DamageType.familyOf(o.type()).stream()).map(DamageType::wireName).distinct()
+                    .toArray(String[]::new)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(MergingFinding.of(stored(rs)));
@@ -94,15 +102,44 @@ final class FindingRepository {
                 rs.getDouble("w_lon"), rs.getDouble("w_area"), rs.getDouble("w_width"), rs.getDouble("w_length"),
                 rs.getInt("observation_count"), rs.getTimestamp("first_seen_at").toInstant(),
                 rs.getTimestamp("last_seen_at").toInstant(), rs.getFloat("max_score"), bestObservationId,
-                bestEvidenceScore);
+                bestEvidenceScore, typeWeights(rs.getString("type_weights")));
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** {@code type_weights} as stored: a JSON object of wire name to weight; unknown names are skipped. */
+    static Map<DamageType, Double> typeWeights(String json) throws SQLException {
+        Map<DamageType, Double> out = new EnumMap<>(DamageType.class);
+        if (json == null || json.isBlank()) {
+            return out;
+        }
+        try {
+            JSON.readTree(json).fields().forEachRemaining(e -> {
+                try {
+                    out.put(DamageType.fromName(e.getKey()), e.getValue().asDouble());
+                } catch (IllegalArgumentException unknownType) {
+                    // A type this version does not know (written by a newer one) carries no vote here.
+                }
+            });
+        } catch (JsonProcessingException e) {
+            throw new SQLException("finding.type_weights is not JSON: " + json, e);
+        }
+        return out;
+    }
+
+    /** The finding's type weights as {@code type_weights} stores them. */
+    static String typeWeightsJson(MergingFinding f) {
+        ObjectNode o = JSON.createObjectNode();
+        f.typeWeights().forEach((t, w) -> o.put(t.wireName(), w));
+        return o.toString();
     }
 
     /** Column list of the merged state, as {@link #setMergedColumns} fills it. */
     private static final String MERGED_COLUMNS = """
             unnest(?::int8[], ?::text[], ?::int2[], ?::float8[], ?::float8[], ?::int4[], ?::float4[], ?::float8[],
-                ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::int8[], ?::float4[]%s)
+                ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::float8[], ?::int8[], ?::float4[], ?::text[]%s)
               AS t(id, damage_type, severity, first_seen, last_seen, observation_count, max_score, weight_sum,
-                w_lat, w_lon, w_area, w_width, w_length, best_observation_id, best_evidence_score%s)""";
+                w_lat, w_lon, w_area, w_width, w_length, best_observation_id, best_evidence_score, type_weights%s)""";
 
     /** Writes findings the merger started (their ids assigned), open. */
     void insertStarted(Connection c, int municipalityId, List<MergingFinding> started) throws SQLException {
@@ -112,12 +149,12 @@ final class FindingRepository {
         try (PreparedStatement ps = c.prepareStatement("""
                 INSERT INTO finding (id, municipality_id, geom, damage_type, status, severity, first_seen_at, last_seen_at,
                     observation_count, max_score, weight_sum, w_lat, w_lon, w_area, w_width, w_length, area_m2, width_m,
-                    length_m, best_observation_id, best_evidence_score)
+                    length_m, best_observation_id, best_evidence_score, type_weights)
                 SELECT t.id, ?, ST_SetSRID(ST_MakePoint(t.w_lon / t.weight_sum, t.w_lat / t.weight_sum), 4326),
                     t.damage_type, %s, t.severity, to_timestamp(t.first_seen), to_timestamp(t.last_seen),
                     t.observation_count, t.max_score, t.weight_sum, t.w_lat, t.w_lon, t.w_area, t.w_width, t.w_length,
                     t.w_area / t.weight_sum, t.w_width / t.weight_sum, t.w_length / t.weight_sum,
-                    t.best_observation_id, t.best_evidence_score
+                    t.best_observation_id, t.best_evidence_score, t.type_weights::jsonb
                 FROM %s""".formatted(OPEN, MERGED_COLUMNS.formatted("", "")))) {
             ps.setInt(1, municipalityId);
             setMergedColumns(c, ps, 2, started, false);
@@ -138,6 +175,7 @@ final class FindingRepository {
                     w_area = t.w_area, w_width = t.w_width, w_length = t.w_length, area_m2 = t.w_area / t.weight_sum,
                     width_m = t.w_width / t.weight_sum, length_m = t.w_length / t.weight_sum,
                     best_observation_id = t.best_observation_id, best_evidence_score = t.best_evidence_score,
+                    damage_type = t.damage_type, type_weights = t.type_weights::jsonb,
                     not_seen_count = 0, updated_at = now()
                 FROM %s
                 WHERE f.id = t.id""".formatted(MERGED_COLUMNS.formatted(", ?::text[]", ", status")))) {
@@ -164,6 +202,7 @@ final class FindingRepository {
         ps.setArray(i++, column(c, "float8", rows, MergingFinding::weightedLength));
         ps.setArray(i++, column(c, "int8", rows, MergingFinding::bestObservationId));
         ps.setArray(i++, column(c, "float4", rows, MergingFinding::bestEvidenceScore));
+        ps.setArray(i++, column(c, "text", rows, FindingRepository::typeWeightsJson));
         if (withStatus) {
             ps.setArray(i, column(c, "text", rows, f -> f.status().wireName()));
         }
@@ -186,7 +225,9 @@ final class FindingRepository {
         }
         for (MergingFinding f : updated) {
             events.add(new Event(f.id(), "merged", null, null, f.firstAddedObservationId(),
-                    f.addedCount() + " observation(s) from drive " + driveRef));
+                    f.addedCount() + " observation(s) from drive " + driveRef
+                            + (f.storedType() != null && f.storedType() != f.type()
+                                    ? "; type " + f.storedType().wireName() + " → " + f.type().wireName() : "")));
             if (f.previousStatus() != null) {
                 events.add(new Event(f.id(), "status_changed", f.previousStatus().wireName(), f.status().wireName(),
                         f.firstAddedObservationId(), "seen again on drive " + driveRef));

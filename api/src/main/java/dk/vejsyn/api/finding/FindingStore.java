@@ -32,8 +32,9 @@ import org.springframework.transaction.annotation.Transactional;
  * transaction and takes the municipality's code.
  *
  * <p>Why a facade: each step has its own class, and this one only orders them within a
- * transaction. Merging follows {@link FindingMerger} (nearest mergeable finding of the same type
- * within {@code vejsyn.findings.merge-radius-m}, score-weighted means); re-drives follow
+ * transaction. Merging follows {@link FindingMerger} (nearest mergeable finding of the same family
+ * within {@code vejsyn.findings.merge-radius-m} for potholes, within the {@code crack-merge} ellipse
+ * for cracks; score-weighted means); re-drives follow
  * {@link RedriveEvaluator}; the SQL is in {@link FindingRepository} and {@link ObservationRepository}.
  * Writers first take {@link CellLocks} around every point they touch, so two writers near the same
  * pothole run one after the other and never create two findings, and writers elsewhere do not wait.
@@ -59,7 +60,7 @@ public class FindingStore {
         this.municipalities = municipalities;
         this.drives = drives;
         this.props = props;
-        this.merger = new FindingMerger(props.mergeRadiusM(), props.severity());
+        this.merger = new FindingMerger(props.mergeRadiusM(), props.crackMerge(), props.severity());
         this.redrives = new RedriveEvaluator(props.redriveRangeM());
         this.locks = new CellLocks(props.lockCellM());
     }
@@ -108,7 +109,7 @@ public class FindingStore {
                 .mapToObj(i -> new NewObservation(obsIds[i], fresh.get(i))).toList();
         long t2 = System.nanoTime();
 
-        List<MergingFinding> nearby = findings.mergeableNear(c, m.id(), fresh, props.mergeRadiusM());
+        List<MergingFinding> nearby = findings.mergeableNear(c, m.id(), fresh, props.maxMergeReachM());
         long t3 = System.nanoTime();
         FindingMerger.Outcome merged = merger.merge(numbered, nearby);
 

@@ -27,6 +27,13 @@ final class FlatEarth {
         return Math.sqrt(dx * dx + dy * dy);
     }
 
+    /** The second position relative to the first: {north, east} in metres. */
+    static double[] offsetM(double lat1, double lon1, double lat2, double lon2) {
+        double dy = (lat2 - lat1) * M_PER_DEG;
+        double dx = (lon2 - lon1) * M_PER_DEG * Math.cos(Math.toRadians((lat1 + lat2) / 2));
+        return new double[] {dy, dx};
+    }
+
     /** Bearing from the first position to the second, degrees clockwise from north in [0, 360). */
     static double bearingDeg(double lat1, double lon1, double lat2, double lon2) {
         double dy = (lat2 - lat1) * M_PER_DEG;

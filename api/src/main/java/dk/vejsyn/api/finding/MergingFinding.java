@@ -3,6 +3,9 @@ package dk.vejsyn.api.finding;
 import dk.vejsyn.inference.detect.DamageType;
 import dk.vejsyn.inference.geo.Observation;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 
 /**
  * A finding while observations merge into it: an existing one as loaded from the store, or a new
@@ -13,6 +16,10 @@ import java.time.Instant;
  * ({@code weight_sum}, {@code w_lat}, …) so that a later drive can add to them without reading
  * the finding's observations again. The means are the sums divided by {@link #weightSum()}.
  *
+ * <p>The type works alike: the finding keeps the score weight of each damage type among its
+ * observations ({@code type_weights}), and its type is decided from them ({@link #type()}), so a
+ * crack typed differently from frame to frame takes the kind most of its sightings saw.
+ *
  * <p>Mutable and not thread-safe: it lives within one ingest transaction.
  */
 final class MergingFinding {
@@ -21,7 +28,10 @@ final class MergingFinding {
     static final double MIN_WEIGHT = 1e-3;
 
     private Long id;
-    private final DamageType type;
+    /** The family every observation of this finding belongs to ({@link DamageType#family()}). */
+    private final DamageType family;
+    private final Map<DamageType, Double> typeWeights = new EnumMap<>(DamageType.class);
+    private final DamageType storedType;
     private final boolean isNew;
     private FindingStatus status;
     private FindingStatus previousStatus;
@@ -43,7 +53,8 @@ final class MergingFinding {
 
     private MergingFinding(Long id, DamageType type, boolean isNew, FindingStatus status) {
         this.id = id;
-        this.type = type;
+        this.family = type.family();
+        this.storedType = isNew ? null : type;
         this.isNew = isNew;
         this.status = status;
     }
@@ -53,11 +64,23 @@ final class MergingFinding {
         return new MergingFinding(null, type, true, FindingStatus.OPEN);
     }
 
-    /** The state of a stored finding (its row's columns). */
+    /**
+     * The state of a stored finding (its row's columns). {@code typeWeights} may be empty (a row
+     * written before they were kept): then all the weight counts for the stored type.
+     */
     record Stored(long id, DamageType type, FindingStatus status, double weightSum, double weightedLat,
             double weightedLon, double weightedArea, double weightedWidth, double weightedLength,
             int observationCount, Instant firstSeen, Instant lastSeen, float maxScore, Long bestObservationId,
-            Float bestEvidenceScore) {}
+            Float bestEvidenceScore, Map<DamageType, Double> typeWeights) {
+
+        Stored(long id, DamageType type, FindingStatus status, double weightSum, double weightedLat,
+                double weightedLon, double weightedArea, double weightedWidth, double weightedLength,
+                int observationCount, Instant firstSeen, Instant lastSeen, float maxScore, Long bestObservationId,
+                Float bestEvidenceScore) {
+            this(id, type, status, weightSum, weightedLat, weightedLon, weightedArea, weightedWidth, weightedLength,
+                    observationCount, firstSeen, lastSeen, maxScore, bestObservationId, bestEvidenceScore, Map.of());
+        }
+    }
 
     /** A stored finding that observations may merge into. */
     static MergingFinding of(Stored s) {
@@ -74,6 +97,14 @@ final class MergingFinding {
         f.maxScore = s.maxScore();
         f.bestObservationId = s.bestObservationId();
         f.bestEvidenceScore = s.bestEvidenceScore();
+        s.typeWeights().forEach((t, w) -> {
+            if (t.family() == f.family && w > 0) {
+                f.typeWeights.put(t, w);
+            }
+        });
+        if (f.typeWeights.isEmpty()) {
+            f.typeWeights.put(s.type(), s.weightSum());
+        }
         return f;
     }
 
@@ -82,8 +113,13 @@ final class MergingFinding {
      * {@code possibly_repaired} is open again: the damage was seen.
      */
     void add(Observation o, long observationId) {
+        if (o.type().family() != family) {
+            throw new IllegalArgumentException("a " + o.type().wireName() + " cannot join a finding of family "
+                    + family.wireName());
+        }
         double w = Math.max(o.score(), MIN_WEIGHT);
         weightSum += w;
+        typeWeights.merge(o.type(), w, Double::sum);
         weightedLat += w * o.position().lat();
         weightedLon += w * o.position().lon();
         weightedArea += w * finite(o.areaM2());
@@ -135,8 +171,41 @@ final class MergingFinding {
         return id;
     }
 
+    /**
+     * The finding's type, from the score weight of each type among its observations: a pothole is a
+     * pothole; a crack is the typed kind (longitudinal, transverse, alligator) with the most weight
+     * (the first in declaration order of equals), and plain {@code crack} only when no sighting told
+     * its kind. A sighting that could not tell the kind (far away, say) does not vote against one
+     * that could.
+     */
     DamageType type() {
-        return type;
+        if (!family.isCrack()) {
+            return family;
+        }
+        DamageType best = null;
+        double bestWeight = 0;
+        for (Map.Entry<DamageType, Double> e : typeWeights.entrySet()) {
+            if (e.getKey() != DamageType.CRACK && e.getValue() > bestWeight) {
+                best = e.getKey();
+                bestWeight = e.getValue();
+            }
+        }
+        return best != null ? best : DamageType.CRACK;
+    }
+
+    /** The family of its type: what observations may join it. */
+    DamageType family() {
+        return family;
+    }
+
+    /** The type as stored before this merge, or {@code null} for a started finding. */
+    DamageType storedType() {
+        return storedType;
+    }
+
+    /** Score weight of each type among the finding's observations. */
+    Map<DamageType, Double> typeWeights() {
+        return Collections.unmodifiableMap(typeWeights);
     }
 
     /** Started by this merge (not yet stored). */

@@ -1,11 +1,12 @@
 package dk.vejsyn.api.live;
 
 import dk.vejsyn.api.config.DetectionProperties;
+import dk.vejsyn.api.drive.DriveRepository;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.security.ApiTokens;
 import dk.vejsyn.api.security.MqttAccounts;
 import dk.vejsyn.api.municipality.Municipalities;
-import dk.vejsyn.inference.detect.DetectorFactory;
+import dk.vejsyn.inference.pipeline.DetectionService;
 import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.pipeline.DetectionSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -28,18 +29,19 @@ import org.springframework.transaction.support.TransactionTemplate;
 @ConditionalOnProperty(prefix = "vejsyn.live", name = "enabled", havingValue = "true", matchIfMissing = true)
 class LiveConfig {
 
-    /** Detectors come from the service's one model ({@code DetectorConfig}). */
+    /** Frames are detected by the service's one detection pool ({@code DetectorConfig}), live frames first. */
     @Bean
-    LiveIngest liveIngest(LiveProperties props, DetectionProperties detection, LiveInbox inbox, FindingStore store,
-            Municipalities municipalities, PlatformTransactionManager tm, DetectorFactory detectors,
+    LiveIngest liveIngest(LiveProperties props, DetectionProperties detection, LiveInbox inbox, DriveRepository drives,
+            FindingStore store,
+            Municipalities municipalities, PlatformTransactionManager tm, DetectionService detectionService,
             MeterRegistry registry) {
         DetectionSettings settings = detection.settings();
         CameraModel camera = props.camera().isBlank()
                 ? CameraModel.refuseTruckDashcam() : CameraModel.fromJson(Path.of(props.camera()));
         VehicleCameras cameras = new VehicleCameras(props.camerasDir().isBlank() ? null : Path.of(props.camerasDir()),
-                camera, settings.maxRangeM());
-        return new LiveIngest(props, inbox, store, municipalities, new TransactionTemplate(tm), detectors, cameras,
-                settings.frameStep(), registry, Clock.systemUTC());
+                camera, settings::locator);
+        return new LiveIngest(props, inbox, drives, store, municipalities, new TransactionTemplate(tm), detectionService, cameras,
+                registry, Clock.systemUTC());
     }
 
     /** The broker's accounts from the vehicle tokens, where this instance manages them ({@code broker-files-dir}). */

@@ -1,5 +1,6 @@
 package dk.vejsyn.api.live;
 
+import dk.vejsyn.api.drive.DriveRepository;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.finding.RedriveResult;
 import dk.vejsyn.inference.frame.GeoTag;
@@ -20,14 +21,16 @@ final class LiveHousekeeping {
 
     private final LiveProperties props;
     private final LiveInbox inbox;
+    private final DriveRepository drives;
     private final FindingStore store;
     private final TransactionTemplate tx;
     private final VehicleCameras cameras;
 
-    LiveHousekeeping(LiveProperties props, LiveInbox inbox, FindingStore store, TransactionTemplate tx,
+    LiveHousekeeping(LiveProperties props, LiveInbox inbox, DriveRepository drives, FindingStore store, TransactionTemplate tx,
             VehicleCameras cameras) {
         this.props = props;
         this.inbox = inbox;
+        this.drives = drives;
         this.store = store;
         this.tx = tx;
         this.cameras = cameras;
@@ -66,7 +69,7 @@ final class LiveHousekeeping {
                     List<GeoTag> frames = inbox.processedFrames(s.driveRef());
                     RedriveResult r = store.recordPass(s.municipality(), s.driveRef(), frames,
                             cameras.locatorFor(s.vehicle()).camera());
-                    inbox.drawTrack(r.driveId(), s.driveRef());
+                    drives.drawLiveTrack(r.driveId(), s.driveRef());
                     inbox.markPassed(s.id());
                     log.info("live session {} ended: {} frames, {} findings in view, {} not seen", s.driveRef(),
                             frames.size(), r.inView().size(), r.notSeen().size());

@@ -1,27 +1,22 @@
 package dk.vejsyn.api.live;
 
 import dk.vejsyn.api.drive.DriveInfo;
+import dk.vejsyn.api.drive.DriveRepository;
 import dk.vejsyn.api.error.ApiException;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.api.finding.IngestResult;
 import dk.vejsyn.api.municipality.Municipalities;
-import dk.vejsyn.inference.detect.Detector;
-import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.frame.Frame;
 import dk.vejsyn.inference.geo.Observation;
-import dk.vejsyn.inference.pipeline.FrameStep;
+import dk.vejsyn.inference.pipeline.DetectionService;
+import dk.vejsyn.inference.pipeline.DetectionService.Lane;
 import dk.vejsyn.inference.timing.Stage;
-import dk.vejsyn.inference.timing.StageTimes;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +29,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * and runs them through detection into the findings store.
  *
  * <p><b>Back-pressure.</b> This instance holds at most {@code queue-capacity} frames in memory
- * (waiting or being processed), counted by permits. A frame takes a permit before it is decoded
- * and gives it back when its observations are stored. Without a free permit {@link #accept}
- * either fails fast ({@link LiveBusyException}: HTTP answers 503) or waits (the MQTT consumer,
- * which then acknowledges nothing, so the broker stops sending at the receive maximum).
+ * (waiting or being processed): the live lane of the service's {@link DetectionService}. A frame
+ * takes a place there before it is decoded and gives it back when its observations are stored.
+ * Without a free place {@link #accept} either fails fast ({@link LiveBusyException}: HTTP answers
+ * 503) or waits (the MQTT consumer, which then acknowledges nothing, so the broker stops sending
+ * at the receive maximum).
  *
  * <p><b>Durability.</b> {@link #accept} returns only after the frame's inbox row has committed; the
  * transports acknowledge then. The inbox row holds the JPEG until the worker's transaction that
@@ -49,14 +45,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  * (a stalled instance) still stores its observations once: the store is idempotent per
  * observation, and only the owner's "mark done" commits.
  *
- * <p>Workers: {@code workers} threads, each with its own detector (one DJL predictor).
+ * <p>Workers: the detection service's (shared with upload jobs, live frames first); each frame's
+ * observations are stored on the worker that detected them.
  */
 public final class LiveIngest implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(LiveIngest.class);
     /** Stages of the per-frame step whose times go to the live metrics (decode is timed apart). */
     private static final Stage[] STEP_STAGES = {Stage.PREPROCESS, Stage.INFERENCE, Stage.POSTPROCESS, Stage.GEOREFERENCE};
-    /** Detect, crop, locate: the same step as the batch pipeline's (vejsyn.detection.*). */
-    private final FrameStep step;
     private final LiveHousekeeping housekeeping;
 
     /** What became of an offered frame. */
@@ -65,37 +60,37 @@ public final class LiveIngest implements SmartLifecycle {
     /** The answer to {@link #accept}. */
     public record Accepted(Outcome outcome, String driveRef) {}
 
-    private record Work(LiveInbox.InboxFrame inbox, Frame frame) {}
-
     private final LiveProperties props;
     private final LiveInbox inbox;
+    private final DriveRepository drives;
     private final FindingStore store;
     private final Municipalities municipalities;
     private final TransactionTemplate tx;
-    private final DetectorFactory detectors;
+    /** Detect, crop, locate: the service's one pool and step (vejsyn.detection.*). */
+    private final DetectionService detection;
     private final VehicleCameras cameras;
     private final LiveMetrics metrics;
     private final Clock clock;
-    private final Semaphore permits;
-    private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
-    private final List<Thread> workers = new ArrayList<>();
     private ScheduledExecutorService recovery;
     private volatile boolean running;
 
-    public LiveIngest(LiveProperties props, LiveInbox inbox, FindingStore store, Municipalities municipalities,
-            TransactionTemplate tx, DetectorFactory detectors, VehicleCameras cameras, FrameStep step,
+    public LiveIngest(LiveProperties props, LiveInbox inbox, DriveRepository drives, FindingStore store, Municipalities municipalities,
+            TransactionTemplate tx, DetectionService detection, VehicleCameras cameras,
             io.micrometer.core.instrument.MeterRegistry registry, Clock clock) {
-        this.step = step;
-        this.housekeeping = new LiveHousekeeping(props, inbox, store, tx, cameras);
+        if (detection.capacity(Lane.LIVE) != props.queueCapacity()) {
+            throw new IllegalArgumentException("the detection service's live lane holds " + detection.capacity(Lane.LIVE)
+                    + " frames, vejsyn.live.queue-capacity says " + props.queueCapacity());
+        }
+        this.detection = detection;
+        this.housekeeping = new LiveHousekeeping(props, inbox, drives, store, tx, cameras);
+        this.drives = drives;
         this.props = props;
         this.inbox = inbox;
         this.store = store;
         this.municipalities = municipalities;
         this.tx = tx;
-        this.detectors = detectors;
         this.cameras = cameras;
         this.clock = clock;
-        this.permits = new Semaphore(props.queueCapacity());
         this.metrics = new LiveMetrics(registry, this::depth, props.queueCapacity());
     }
 
@@ -113,7 +108,7 @@ public final class LiveIngest implements SmartLifecycle {
 
     /** Frames held in memory now (waiting or being processed). */
     public int depth() {
-        return props.queueCapacity() - permits.availablePermits();
+        return detection.depth(Lane.LIVE);
     }
 
     /**
@@ -138,7 +133,8 @@ public final class LiveIngest implements SmartLifecycle {
         if (!running) {
             throw new LiveBusyException("live ingest is not running");
         }
-        if (!permits.tryAcquire()) {
+        DetectionService.Slot slot = detection.tryReserve(Lane.LIVE);
+        if (slot == null) {
             // A repeat (a vehicle retrying after a lost acknowledgement) needs no room: answer it at
             // once. With room, the insert answers it, which saves this query on every frame.
             if (inbox.contains(m.vehicle(), m.frameId())) {
@@ -149,8 +145,8 @@ public final class LiveIngest implements SmartLifecycle {
             if (!waitForRoom) {
                 throw new LiveBusyException("the live frame queue is full (" + props.queueCapacity() + " frames)");
             }
-            while (!permits.tryAcquire(1, TimeUnit.SECONDS)) {
-                if (!running) {
+            while ((slot = detection.reserve(Lane.LIVE, Duration.ofSeconds(1))) == null) {
+                if (!running || detection.isClosed()) {
                     throw new LiveBusyException("live ingest stopped");
                 }
             }
@@ -170,7 +166,7 @@ public final class LiveIngest implements SmartLifecycle {
                 metrics.duplicate(m.transport());
                 return new Accepted(Outcome.DUPLICATE, null);
             }
-            queue.add(new Work(stored.get(), frame));
+            submit(slot, stored.get(), frame);
             handedOver = true;
             metrics.accepted(m.transport());
             return new Accepted(Outcome.ACCEPTED, stored.get().driveRef());
@@ -179,7 +175,7 @@ public final class LiveIngest implements SmartLifecycle {
                 if (frame != null) {
                     frame.close();
                 }
-                permits.release();
+                slot.close();
             }
         }
     }
@@ -207,47 +203,35 @@ public final class LiveIngest implements SmartLifecycle {
         metrics.received(t);
     }
 
-    private void work() {
-        StageTimes times = new StageTimes();
-        try (Detector detector = detectors.newDetector(times)) {
-            while (running || !queue.isEmpty()) {
-                Work w = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (w == null) {
-                    continue;
-                }
-                if (!running) {
-                    // Stopping: leave the frame to the next claimant (lease released in stop()).
-                    w.frame().close();
-                    permits.release();
-                    continue;
-                }
-                try {
-                    process(detector, times, w);
-                } finally {
-                    w.frame().close();
-                    permits.release();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            log.error("live worker {} stopped", Thread.currentThread().getName(), e);
-        }
+    /**
+     * Hands an inbox frame to the detection service. When it is done there, its observations are
+     * stored on the worker's thread; a frame dropped unprocessed (this ingest stopping) stays in
+     * the inbox for the next claimant.
+     */
+    private void submit(DetectionService.Slot slot, LiveInbox.InboxFrame in, Frame frame) {
+        FrameMessage m = in.message();
+        slot.submit(new DetectionService.FrameTask(frame, m.tag(), m.source(), in.id(), cameras.locatorFor(m.vehicle())),
+                () -> running, r -> {
+                    store(in, r);
+                    return null;
+                })
+                .exceptionally(e -> {
+                    if (!(e instanceof java.util.concurrent.CancellationException)) {
+                        failed(in, e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                ? e.getCause() : e);
+                    }
+                    return null;
+                });
     }
 
-    private void process(Detector detector, StageTimes times, Work w) {
-        LiveInbox.InboxFrame in = w.inbox();
+    /** Stores one detected frame's observations and marks its inbox row done, in one transaction. */
+    private void store(LiveInbox.InboxFrame in, DetectionService.FrameResult detected) {
         FrameMessage m = in.message();
-        Frame frame = w.frame();
         try {
-            double[] before = totals(times);
-            FrameStep.Outcome outcome = step.run(detector, cameras.locatorFor(m.vehicle()), frame, m.tag(), m.source(),
-                    in.id(), times);
-            double[] after = totals(times);
-            for (int i = 0; i < STEP_STAGES.length; i++) {
-                metrics.stage(STEP_STAGES[i], (long) ((after[i] - before[i]) * 1e6));
+            for (Stage s : STEP_STAGES) {
+                metrics.stage(s, detected.times().totalNanos(s));
             }
-            List<Observation> observations = outcome.observations();
+            List<Observation> observations = detected.outcome().observations();
             long t1 = System.nanoTime();
             DriveInfo drive = new DriveInfo(in.driveRef(), m.vehicle(), m.tag().time(), m.tag().time(), List.of());
             IngestResult result = tx.execute(s -> {
@@ -262,7 +246,7 @@ public final class LiveIngest implements SmartLifecycle {
                 if (!inbox.markDone(in.id(), props.instanceId(), r.observationsStored() + r.duplicatesSkipped())) {
                     throw new LeaseLostException(in.id());
                 }
-                inbox.countDriveFrame(r.driveId(), in.driveRef());
+                drives.countLiveFrame(r.driveId(), in.driveRef());
                 return r;
             });
             metrics.store(System.nanoTime() - t1);
@@ -271,50 +255,49 @@ public final class LiveIngest implements SmartLifecycle {
         } catch (LeaseLostException e) {
             log.info("live frame {} was taken over by another instance; its result is discarded", in.id());
         } catch (RuntimeException e) {
-            log.warn("live frame {} ({} / {}) failed: {}", in.id(), m.vehicle(), m.frameId(), e.toString());
-            try {
-                if (inbox.markAttemptFailed(in.id(), props.instanceId(), e.toString(), props.maxAttempts(),
-                        props.recoveryInterval())) {
-                    metrics.rejected(m.transport(), RejectReason.PROCESSING_FAILED);
-                }
-            } catch (DataAccessException db) {
-                log.warn("could not record the failure of live frame {} (its lease will run out): {}", in.id(), db.toString());
-            }
+            failed(in, e);
         }
     }
 
-    private static double[] totals(StageTimes times) {
-        double[] t = new double[STEP_STAGES.length];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = times.totalMillis(STEP_STAGES[i]);
+    /** Counts a failed attempt on a frame; after the last allowed attempt it is given up. */
+    private void failed(LiveInbox.InboxFrame in, Throwable e) {
+        FrameMessage m = in.message();
+        log.warn("live frame {} ({} / {}) failed: {}", in.id(), m.vehicle(), m.frameId(), e.toString());
+        try {
+            if (inbox.markAttemptFailed(in.id(), props.instanceId(), e.toString(), props.maxAttempts(),
+                    props.recoveryInterval())) {
+                metrics.rejected(m.transport(), RejectReason.PROCESSING_FAILED);
+            }
+        } catch (DataAccessException db) {
+            log.warn("could not record the failure of live frame {} (its lease will run out): {}", in.id(), db.toString());
         }
-        return t;
     }
 
     /** Takes over frames whose owner's lease ran out, while this instance has room. */
     private void recover() {
         try {
-            while (running && permits.tryAcquire()) {
-                Optional<LiveInbox.InboxFrame> claimed;
+            DetectionService.Slot slot;
+            while (running && (slot = detection.tryReserve(Lane.LIVE)) != null) {
+                boolean handedOver = false;
                 try {
-                    claimed = inbox.claimExpired(props.instanceId(), props.lease());
-                } catch (RuntimeException e) {
-                    permits.release();
-                    throw e;
-                }
-                if (claimed.isEmpty()) {
-                    permits.release();
-                    return;
-                }
-                LiveInbox.InboxFrame c = claimed.get();
-                FrameMessage m = c.message();
-                try {
-                    Frame frame = JpegDecoder.decode(m.jpeg(), m.source(), 0, m.tag().time());
-                    queue.add(new Work(c, frame));
-                    log.info("took over live frame {} ({} / {})", c.id(), m.vehicle(), m.frameId());
-                } catch (RuntimeException e) {
-                    permits.release();
-                    inbox.markAttemptFailed(c.id(), props.instanceId(), e.toString(), 1, Duration.ZERO);
+                    Optional<LiveInbox.InboxFrame> claimed = inbox.claimExpired(props.instanceId(), props.lease());
+                    if (claimed.isEmpty()) {
+                        return;
+                    }
+                    LiveInbox.InboxFrame c = claimed.get();
+                    FrameMessage m = c.message();
+                    try {
+                        Frame frame = JpegDecoder.decode(m.jpeg(), m.source(), 0, m.tag().time());
+                        submit(slot, c, frame);
+                        handedOver = true;
+                        log.info("took over live frame {} ({} / {})", c.id(), m.vehicle(), m.frameId());
+                    } catch (RuntimeException e) {
+                        inbox.markAttemptFailed(c.id(), props.instanceId(), e.toString(), 1, Duration.ZERO);
+                    }
+                } finally {
+                    if (!handedOver) {
+                        slot.close();
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -333,13 +316,6 @@ public final class LiveIngest implements SmartLifecycle {
             return;
         }
         running = true;
-        dk.vejsyn.inference.pipeline.PipelineSettings.useOneNativeThreadPerWorker();
-        for (int i = 0; i < props.workers(); i++) {
-            Thread t = new Thread(this::work, "vejsyn-live-worker-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-            t.start();
-        }
         recovery = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vejsyn-live-recovery");
             t.setDaemon(true);
@@ -350,8 +326,8 @@ public final class LiveIngest implements SmartLifecycle {
         recovery.scheduleWithFixedDelay(housekeeping::recordEndedSessions, ms, ms, TimeUnit.MILLISECONDS);
         recovery.scheduleWithFixedDelay(() -> housekeeping.purgeInbox(() -> running), 60_000,
                 LiveHousekeeping.PURGE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        log.info("live ingest running: {} workers, queue capacity {}, instance {}", props.workers(),
-                props.queueCapacity(), props.instanceId());
+        log.info("live ingest running: {} detection workers (shared with upload jobs), queue capacity {}, instance {}",
+                detection.workers(), props.queueCapacity(), props.instanceId());
     }
 
     @Override
@@ -361,17 +337,14 @@ public final class LiveIngest implements SmartLifecycle {
         }
         running = false;
         recovery.shutdownNow();
-        for (Thread t : workers) {
-            try {
-                t.join(30_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        // Frames waiting for a worker are left to the next claimant; frames in work finish.
+        detection.cancelQueued(Lane.LIVE);
+        try {
+            if (!detection.awaitIdle(Lane.LIVE, Duration.ofSeconds(30))) {
+                log.warn("live frames still in work after 30 s; their leases will run out");
             }
-        }
-        workers.clear();
-        for (Work w; (w = queue.poll()) != null; ) {
-            w.frame().close();
-            permits.release();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             int n = inbox.release(props.instanceId());

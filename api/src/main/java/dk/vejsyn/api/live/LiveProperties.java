@@ -32,7 +32,6 @@ import org.springframework.validation.annotation.Validated;
  *     shared subscriptions, and the client then drops the connection (see README, "Live streams")
  * @param queueCapacity frames held in memory by this instance (waiting or being processed); when
  *     full, HTTP answers 503 and the MQTT consumer stops acknowledging
- * @param workers detector threads, each with its own predictor
  * @param sessionGap a vehicle's frames further apart than this start a new session (a new Drive)
  * @param lease how long an instance owns an accepted frame; after that another instance takes it over
  * @param recoveryInterval how often to look for frames whose owner's lease ran out
@@ -71,7 +70,6 @@ public record LiveProperties(
         @DefaultValue("1h") @NotNull Duration sessionExpiry,
         @DefaultValue("65535") @Min(1) @Max(65535) int receiveMaximum,
         @DefaultValue("16") @Min(1) @Max(10000) int queueCapacity,
-        @DefaultValue("2") @Min(1) @Max(64) int workers,
         @DefaultValue("10m") @NotNull Duration sessionGap,
         @DefaultValue("2m") @NotNull Duration lease,
         @DefaultValue("10s") @NotNull Duration recoveryInterval,
@@ -127,7 +125,7 @@ public record LiveProperties(
     public String toString() {
         return "LiveProperties[brokerUrl=" + brokerUrl + ", topicPrefix=" + topicPrefix + ", shareGroup=" + shareGroup
                 + ", clientId=" + clientId + ", mqttUsername=" + mqttUsername + ", brokerFilesDir=" + brokerFilesDir
-                + ", workers=" + workers + ", queueCapacity=" + queueCapacity + "]";
+                + ", queueCapacity=" + queueCapacity + "]";
     }
 
     /** The shared subscription this instance consumes. */

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The camera each vehicle films with: a municipality's fleet mixes refuse trucks, sweepers and
@@ -21,7 +22,7 @@ import java.util.TreeMap;
 public final class VehicleCameras {
     private final ObservationLocator fallback;
     private final Map<String, ObservationLocator> byVehicle;
-    private final double maxRangeM;
+    private final Function<CameraModel, ObservationLocator> locators;
 
     /**
      * @param dir folder of {@code <vehicle>.json} camera profiles, or null for none
@@ -34,7 +35,12 @@ public final class VehicleCameras {
 
     /** As {@link #VehicleCameras(Path, CameraModel)}, dropping detections beyond {@code maxRangeM}. */
     public VehicleCameras(Path dir, CameraModel fallback, double maxRangeM) {
-        this.maxRangeM = maxRangeM;
+        this(dir, fallback, camera -> new ObservationLocator(camera, maxRangeM));
+    }
+
+    /** As {@link #VehicleCameras(Path, CameraModel)}, each camera's locator made by {@code locators}. */
+    public VehicleCameras(Path dir, CameraModel fallback, Function<CameraModel, ObservationLocator> locators) {
+        this.locators = locators;
         this.fallback = locator(fallback);
         Map<String, ObservationLocator> m = new TreeMap<>();
         if (dir != null) {
@@ -62,7 +68,7 @@ public final class VehicleCameras {
     }
 
     private ObservationLocator locator(CameraModel camera) {
-        return new ObservationLocator(camera, maxRangeM);
+        return locators.apply(camera);
     }
 
     /** Locates the detections of {@code vehicle}'s frames. */

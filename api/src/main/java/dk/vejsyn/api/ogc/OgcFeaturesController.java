@@ -12,6 +12,7 @@ import dk.vejsyn.api.finding.FindingViews.FindingSummary;
 import dk.vejsyn.api.geo.Bbox;
 import dk.vejsyn.api.municipality.Municipalities;
 import dk.vejsyn.api.municipality.Municipality;
+import dk.vejsyn.inference.detect.DamageType;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -22,6 +23,8 @@ import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -34,7 +37,9 @@ import org.springframework.web.util.UriComponentsBuilder;
 /**
  * OGC API – Features, Part 1 (Core + GeoJSON) over one municipality's findings, so GIS clients
  * (QGIS: "WFS / OGC API – Features", URL {@code http://host:8080/api/v1/municipalities/461/ogc})
- * add them as a layer. One collection, {@code findings}; geometry in CRS84 (lon/lat).
+ * add them as a layer. Collections: {@code findings} (every finding), and the same split by damage
+ * family, {@code potholes} and {@code cracks} (every kind of crack), so a GIS adds each as a layer of
+ * its own with its own style; geometry in CRS84 (lon/lat).
  */
 @RestController
 @RequestMapping("/api/v1/municipalities/{code}/ogc")
@@ -43,6 +48,19 @@ class OgcFeaturesController {
 
     static final String GEO_JSON = "application/geo+json";
     static final String CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84";
+
+    /** A collection: its id, title, description and the damage types it holds (empty: all). */
+    private record Collection(String id, String title, String description, Set<DamageType> types) {}
+
+    private static final List<Collection> COLLECTIONS = List.of(
+            new Collection("findings", "Road damage findings",
+                    "One feature per physical defect: type, family, status, severity 1-5, first/last seen, size", Set.of()),
+            new Collection("potholes", "Potholes", "Pothole findings; size by area_m2",
+                    DamageType.familyOf(DamageType.POTHOLE)),
+            new Collection("cracks", "Cracks",
+                    "Crack findings of every kind (crack, longitudinal_crack, transverse_crack, alligator_crack); "
+                            + "size by length_m (alligator cracking by area_m2)",
+                    DamageType.familyOf(DamageType.CRACK)));
 
     private final Municipalities municipalities;
     private final FindingQueries queries;
@@ -101,35 +119,35 @@ class OgcFeaturesController {
         String b = base(req, code);
         return Map.of(
                 "links", List.of(link(b + "/collections", "self", "application/json", "Collections")),
-                "collections", List.of(collection(m, b)));
+                "collections", COLLECTIONS.stream().map(c -> collection(m, b, c)).toList());
     }
 
     @GetMapping(value = "/collections/{collectionId}", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> collection(@PathVariable String code, @PathVariable String collectionId, HttpServletRequest req) {
         Municipality m = municipalities.require(code);
-        requireFindings(collectionId);
-        return collection(m, base(req, code));
+        return collection(m, base(req, code), requireCollection(collectionId));
     }
 
-    private Map<String, Object> collection(Municipality m, String b) {
+    private Map<String, Object> collection(Municipality m, String b, Collection col) {
         double[] e = queries.extent(m.id()).orElse(new double[] {8.0, 54.5, 15.2, 57.8});
         Map<String, Object> c = new LinkedHashMap<>();
-        c.put("id", "findings");
-        c.put("title", "Road damage findings – " + m.name());
-        c.put("description", "One feature per physical defect: type, status, severity 1-5, first/last seen");
+        c.put("id", col.id());
+        c.put("title", col.title() + " – " + m.name());
+        c.put("description", col.description());
         c.put("itemType", "feature");
         c.put("crs", List.of(CRS84));
         c.put("extent", Map.of("spatial", Map.of("bbox", List.of(List.of(e[0], e[1], e[2], e[3])), "crs", CRS84)));
         c.put("links", List.of(
-                link(b + "/collections/findings", "self", "application/json", "This collection"),
-                link(b + "/collections/findings/items", "items", GEO_JSON, "Findings")));
+                link(b + "/collections/" + col.id(), "self", "application/json", "This collection"),
+                link(b + "/collections/" + col.id() + "/items", "items", GEO_JSON, col.title())));
         return c;
     }
 
-    private static void requireFindings(String collectionId) {
-        if (!"findings".equals(collectionId)) {
-            throw ApiException.notFound("collection-not-found", "Unknown collection", "no collection '" + collectionId + "'; there is 'findings'");
-        }
+    private static Collection requireCollection(String collectionId) {
+        return COLLECTIONS.stream().filter(c -> c.id().equals(collectionId)).findFirst()
+                .orElseThrow(() -> ApiException.notFound("collection-not-found", "Unknown collection",
+                        "no collection '" + collectionId + "'; there are "
+                                + COLLECTIONS.stream().map(Collection::id).collect(Collectors.joining(", "))));
     }
 
     @GetMapping(value = "/collections/{collectionId}/items", produces = {GEO_JSON, MediaType.APPLICATION_JSON_VALUE})
@@ -138,13 +156,13 @@ class OgcFeaturesController {
             @RequestParam(required = false) Integer limit, @RequestParam(required = false) Long after,
             HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Municipality m = municipalities.require(code);
-        requireFindings(collectionId);
+        Collection col = requireCollection(collectionId);
         int lim = limit == null ? 100 : limit;
         if (lim < 1) {
             throw ApiException.badRequest("invalid-limit", "Invalid limit", "limit must be at least 1");
         }
         lim = Math.min(lim, api.ogcMaxLimit());
-        FindingFilter f = FindingFilter.ANY;
+        FindingFilter f = FindingFilter.ANY.withTypes(col.types());
         if (bbox != null && !bbox.isBlank()) {
             f = f.withBbox(Bbox.parse(bbox));
         }
@@ -186,8 +204,10 @@ class OgcFeaturesController {
     void item(@PathVariable String code, @PathVariable String collectionId, @PathVariable long featureId,
             HttpServletResponse resp) throws IOException {
         Municipality m = municipalities.require(code);
-        requireFindings(collectionId);
-        FindingSummary s = queries.find(m.id(), featureId).orElseThrow(() -> ApiException.findingNotFound(featureId));
+        Collection col = requireCollection(collectionId);
+        FindingSummary s = queries.find(m.id(), featureId)
+                .filter(found -> col.types().isEmpty() || col.types().contains(DamageType.fromName(found.type())))
+                .orElseThrow(() -> ApiException.findingNotFound(featureId));
         resp.setContentType(GEO_JSON);
         resp.setCharacterEncoding("UTF-8");
         try (JsonGenerator g = json.getFactory().createGenerator(resp.getOutputStream(), JsonEncoding.UTF8)) {

@@ -4,11 +4,11 @@ import dk.vejsyn.api.config.DetectionProperties;
 import dk.vejsyn.api.config.JobProperties;
 import dk.vejsyn.api.finding.FindingStore;
 import dk.vejsyn.inference.InputException;
-import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
 import dk.vejsyn.inference.geo.CameraModel;
 import dk.vejsyn.inference.pipeline.BatchPipeline;
+import dk.vejsyn.inference.pipeline.DetectionService;
 import dk.vejsyn.inference.pipeline.DetectionSettings;
 import dk.vejsyn.inference.pipeline.RunReport;
 import java.util.UUID;
@@ -43,14 +43,14 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
     private final JobProperties props;
     private final DetectionProperties detection;
     private final RunningJobs running;
-    private final ObjectProvider<DetectorFactory> detectors;
+    private final ObjectProvider<DetectionService> detectionService;
 
     UploadJobHandler(UploadJobRepository jobs, UploadSpool spool, FindingStore store, TransactionTemplate tx,
             JobProperties props, DetectionProperties detection, RunningJobs running,
-            ObjectProvider<DetectorFactory> detectors) {
+            ObjectProvider<DetectionService> detectionService) {
         this.detection = detection;
         this.running = running;
-        this.detectors = detectors;
+        this.detectionService = detectionService;
         this.jobs = jobs;
         this.spool = spool;
         this.store = store;
@@ -105,12 +105,11 @@ public class UploadJobHandler implements JobRequestHandler<ProcessUpload> {
         DetectionSettings settings = detection.settings();
         ChunkingStoreSink sink = new ChunkingStoreSink(store, jobs, tx, job, camera, props.chunkFrames(),
                 props.chunkInterval());
-        // The service's one model (DetectorConfig); the pipeline makes a predictor per worker from it.
-        DetectorFactory model = detectors.getObject();
+        // The service's one detection pool (DetectorConfig), shared with live frames and other jobs.
+        DetectionService service = detectionService.getObject();
         try (FrameSource source = new ResumingSource(spool.open(job), job.committedFrame(),
                 job.spoolDir().toString() + java.io.File.separator, sink, running::stopRequested)) {
-            return new BatchPipeline(model, settings.locator(camera), settings.pipeline())
-                    .run(source, sink, n -> { });
+            return new BatchPipeline(service, settings.locator(camera)).run(source, sink, n -> { });
         }
     }
 }

@@ -94,11 +94,9 @@ public class WorkOrders {
                         rs.getString(5), rs.getTimestamp(6).toInstant(), 0))
                 .optional().orElseThrow(() -> ApiException.notFound("work-order-not-found", "Unknown work order",
                         "no work order " + id + " in this municipality"));
-        List<FindingSummary> findings = new ArrayList<>();
-        for (long f : jdbc.sql("SELECT finding_id FROM work_order_finding WHERE work_order_id = ? ORDER BY position")
-                .param(id).query(Long.class).list()) {
-            queries.find(m, f).ifPresent(findings::add);
-        }
+        List<FindingSummary> findings = queries.findAll(m, jdbc.sql(
+                "SELECT finding_id FROM work_order_finding WHERE work_order_id = ? ORDER BY position")
+                .param(id).query(Long.class).list());
         return new Order(s.id(), s.plannedFor(), s.crew(), s.note(), s.createdBy(), s.createdAt(), findings);
     }
 }

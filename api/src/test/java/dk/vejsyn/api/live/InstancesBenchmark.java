@@ -67,7 +67,7 @@ class InstancesBenchmark {
                 s.put("vejsyn.live.share-group", group);
                 s.put("vejsyn.live.client-id", group + "-" + i);
                 s.put("vejsyn.live.session-expiry", "30s");
-                s.put("vejsyn.live.workers", String.valueOf(workers));
+                s.put("vejsyn.detection.workers", String.valueOf(workers));
                 s.put("logging.level.root", "warn");
                 s.put("logging.level.dk.vejsyn.api.live.MqttFrameConsumer", "info");
                 s.put("jobrunr.background-job-server.enabled", "false");

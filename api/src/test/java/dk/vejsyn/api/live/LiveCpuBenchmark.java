@@ -77,7 +77,7 @@ class LiveCpuBenchmark {
                 "--vejsyn.live.enabled=true", "--vejsyn.live.broker-url=" + LiveFixtures.MQTT_URL,
                 "--vejsyn.live.topic-prefix=" + PREFIX, "--vejsyn.live.client-id=" + LiveFixtures.uniqueId("bench"),
                 "--vejsyn.live.share-group=" + LiveFixtures.uniqueId("bench"),
-                "--vejsyn.live.session-expiry=30s", "--vejsyn.live.workers=2",
+                "--vejsyn.live.session-expiry=30s", "--vejsyn.detection.workers=2",
                 "--vejsyn.live.session-gap=" + GAP_S + "s", "--vejsyn.live.recovery-interval=1s");
         AtomicInteger n = new AtomicInteger();
         ExecutorService pubThreads = Executors.newFixedThreadPool(2, r -> {

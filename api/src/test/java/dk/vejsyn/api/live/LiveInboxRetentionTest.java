@@ -29,7 +29,7 @@ class LiveInboxRetentionTest extends PostgisIntegrationTest {
     static void live(DynamicPropertyRegistry r) {
         r.add("vejsyn.live.enabled", () -> "true");
         r.add("vejsyn.live.mqtt-enabled", () -> "false");
-        r.add("vejsyn.live.workers", () -> "1");
+        r.add("vejsyn.detection.workers", () -> "1");
         r.add("vejsyn.live.inbox-retention", () -> "2d");
     }
 

@@ -9,6 +9,7 @@ import com.hivemq.client.mqtt.datatypes.MqttQos;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
 import dk.vejsyn.api.PostgisIntegrationTest;
+import dk.vejsyn.api.SampleDriveDetectors;
 import dk.vejsyn.api.TestTokens;
 import dk.vejsyn.api.live.LiveFixtures.SampleFrame;
 import dk.vejsyn.inference.geo.Georeferencer;
@@ -31,16 +32,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 /**
- * Live frames over a real Mosquitto into the real model and PostGIS: frames become observations
- * and findings, a frame sent twice (over MQTT and HTTP) is processed once, and poison messages
- * are dead-lettered with their reason while consumption goes on.
+ * Live frames over a real Mosquitto into PostGIS: frames become observations and findings, a
+ * frame sent twice (over MQTT and HTTP) is processed once, and poison messages are dead-lettered
+ * with their reason while consumption goes on. Detection is the sample drive's ground truth
+ * ({@link SampleDriveDetectors}), so that this checks the plumbing, not the model's accuracy.
  */
 @DirtiesContext
+@Import(SampleDriveDetectors.Config.class)
 class LiveMqttIngestTest extends PostgisIntegrationTest {
     static final String PREFIX = LiveFixtures.PREFIX;
 
@@ -52,7 +56,7 @@ class LiveMqttIngestTest extends PostgisIntegrationTest {
         r.add("vejsyn.live.share-group", () -> LiveFixtures.uniqueId("it"));
         r.add("vejsyn.live.client-id", () -> LiveFixtures.uniqueId("vejsyn-it"));
         r.add("vejsyn.live.session-expiry", () -> "60s");
-        r.add("vejsyn.live.workers", () -> "2");
+        r.add("vejsyn.detection.workers", () -> "2");
     }
 
     @Autowired
@@ -98,7 +102,7 @@ class LiveMqttIngestTest extends PostgisIntegrationTest {
 
         String source = "live/" + vehicle + "/%";
         int observations = count("SELECT count(*) FROM observation WHERE source LIKE ?", source);
-        assertThat(observations).as("the model sees potholes in these frames").isPositive();
+        assertThat(observations).as("the ground truth's potholes in these frames become observations").isPositive();
         assertThat(count("SELECT count(DISTINCT finding_id) FROM observation WHERE source LIKE ?", source)).isPositive();
         assertThat(count("SELECT count(*) FROM live_frame WHERE vehicle = ? AND jpeg IS NOT NULL", vehicle))
                 .as("pixels are dropped once processed").isZero();

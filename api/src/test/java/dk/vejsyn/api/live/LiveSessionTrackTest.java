@@ -37,7 +37,7 @@ class LiveSessionTrackTest extends PostgisIntegrationTest {
     static void live(DynamicPropertyRegistry r) {
         r.add("vejsyn.live.enabled", () -> "true");
         r.add("vejsyn.live.mqtt-enabled", () -> "false");
-        r.add("vejsyn.live.workers", () -> "1");
+        r.add("vejsyn.detection.workers", () -> "1");
         r.add("vejsyn.live.session-gap", () -> "5s");
         r.add("vejsyn.live.recovery-interval", () -> "300ms");
     }

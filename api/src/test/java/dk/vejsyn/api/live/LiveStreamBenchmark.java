@@ -71,7 +71,7 @@ class LiveStreamBenchmark {
                 "--vejsyn.live.enabled=true", "--vejsyn.live.broker-url=" + LiveFixtures.MQTT_URL,
                 "--vejsyn.live.topic-prefix=" + PREFIX, "--vejsyn.live.client-id=" + LiveFixtures.uniqueId("bench"),
                 "--vejsyn.live.share-group=" + LiveFixtures.uniqueId("bench"),
-                "--vejsyn.live.session-expiry=30s", "--vejsyn.live.workers=" + WORKERS);
+                "--vejsyn.live.session-expiry=30s", "--vejsyn.detection.workers=" + WORKERS);
         // Not connected itself: a template whose server and executors each vehicle's signed-in client takes (asVehicle).
         Mqtt5AsyncClient pub = Mqtt5Client.builder().identifier(LiveFixtures.uniqueId("bench-vehicle"))
                 .serverHost(URI.create(LiveFixtures.MQTT_URL).getHost())

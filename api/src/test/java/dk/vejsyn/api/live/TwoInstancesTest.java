@@ -40,7 +40,7 @@ class TwoInstancesTest {
                 "--vejsyn.live.share-group=" + GROUP,
                 "--vejsyn.live.client-id=" + LiveFixtures.uniqueId(name),
                 "--vejsyn.live.session-expiry=60s",
-                "--vejsyn.live.workers=1",
+                "--vejsyn.detection.workers=1",
                 "--vejsyn.live.queue-capacity=2",
                 "--vejsyn.live.recovery-interval=1s");
     }

@@ -74,7 +74,7 @@ class TwoProcessFailoverTest {
         s.put("vejsyn.live.share-group", run);
         s.put("vejsyn.live.client-id", clientId);
         s.put("vejsyn.live.session-expiry", "10m");
-        s.put("vejsyn.live.workers", "1");
+        s.put("vejsyn.detection.workers", "1");
         s.put("vejsyn.live.queue-capacity", "4");
         s.put("vejsyn.live.lease", "10s");
         s.put("vejsyn.live.recovery-interval", "1s");

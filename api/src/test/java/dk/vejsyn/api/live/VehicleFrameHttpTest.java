@@ -41,7 +41,7 @@ class VehicleFrameHttpTest extends PostgisIntegrationTest {
         r.add("vejsyn.live.enabled", () -> "true");
         r.add("vejsyn.live.mqtt-enabled", () -> "false");
         r.add("vejsyn.live.queue-capacity", () -> "1");
-        r.add("vejsyn.live.workers", () -> "1");
+        r.add("vejsyn.detection.workers", () -> "1");
         r.add("vejsyn.live.retry-after", () -> "3s");
     }
 

@@ -121,6 +121,7 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
                 new Group("GET", f + "/{finding}/evidence", null, null, true, 200, 200, 200, 403, 404),
                 new Group("PATCH", f + "/{finding}", "{\"status\":\"confirmed\"}", "application/json", true, 403, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/ogc/collections/findings/items", null, null, true, 200, 200, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/ogc/collections/cracks/items", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/tiles/14/8653/5095.mvt", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/overview", null, null, true, 200, 200, 200, 403, 404),
                 new Group("GET", "/api/v1/municipalities/{c}/drives.geojson", null, null, true, 200, 200, 200, 403, 404),

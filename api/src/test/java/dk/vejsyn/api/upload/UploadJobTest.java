@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dk.vejsyn.api.PostgisIntegrationTest;
+import dk.vejsyn.api.SampleDriveDetectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,14 +12,19 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * Uploads become jobs that run the real model over the bundled drive into PostGIS: video + GPX,
- * and the drive's JPEGs as a zip. This context runs JobRunr's background server; it is closed
- * after the class so that no other test's jobs are taken by it.
+ * Uploads become jobs that run the detection pipeline over the bundled drive into PostGIS: video +
+ * GPX, and the drive's JPEGs as a zip. Detection is the drive's ground truth
+ * ({@link SampleDriveDetectors}): this checks the job plumbing, not the model (the real model on
+ * the same drive: {@code SampleDriveToFindingsTest}, {@code SampleDriveAccuracyTest}, the demo).
+ * This context runs JobRunr's background server; it is closed after the class so that no other
+ * test's jobs are taken by it.
  */
+@Import(SampleDriveDetectors.Config.class)
 @TestPropertySource(properties = {
     "jobrunr.background-job-server.enabled=true",
     "vejsyn.jobs.spool-dir=target/test-spool/jobs",

@@ -2,6 +2,8 @@ package dk.vejsyn.inference.detect;
 
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
+import ai.djl.metric.Metric;
+import ai.djl.metric.Metrics;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -57,12 +59,26 @@ public final class DjlDetector implements Detector {
             framesSinceCheck = 0;
             recheck();
         }
-        long t0 = System.nanoTime();
+        // DJL times the call's stages itself (in microseconds); a fresh record per call holds this
+        // frame's only, summed over the attempts of a guarded pass.
+        Metrics calls = new Metrics();
+        predictor.setMetrics(calls);
         List<Detection> result = GuardedPass.run(frame, () -> predictor.predict(frame));
-        // The translator times pre- and postprocessing; the rest of the call is the forward pass.
-        long elapsed = System.nanoTime() - t0;
-        times.add(Stage.INFERENCE, Math.max(0, elapsed - translator.lastPrePostNanos()));
+        times.add(Stage.PREPROCESS, micros(calls, "Preprocess"));
+        times.add(Stage.INFERENCE, micros(calls, "Inference"));
+        times.add(Stage.POSTPROCESS, micros(calls, "Postprocess"));
         return result;
+    }
+
+    /** Nanoseconds of a DJL predictor stage metric (recorded in microseconds), summed over its values. */
+    private static long micros(Metrics m, String stage) {
+        long sum = 0;
+        if (m.hasMetric(stage)) {
+            for (Metric v : m.getMetric(stage)) {
+                sum += v.getValue().longValue();
+            }
+        }
+        return sum * 1000;
     }
 
     /** The trusted input through this thread's oneDNN kernels; any difference ends their use. */
@@ -172,7 +188,7 @@ public final class DjlDetector implements Detector {
                     .optModelPath(spec.modelFile())
                     .optEngine("PyTorch")
                     // The translator is per predictor; this one only satisfies model loading.
-                    .optTranslator(new FrameTranslator(spec, new StageTimes()))
+                    .optTranslator(new FrameTranslator(spec))
                     .build();
             ZooModel<Frame, List<Detection>> model;
             try {
@@ -195,7 +211,7 @@ public final class DjlDetector implements Detector {
         /** A new detector with its own predictor and translator; timings go to {@code times}. */
         @Override
         public DjlDetector newDetector(StageTimes times) {
-            FrameTranslator translator = new FrameTranslator(spec, times, faults);
+            FrameTranslator translator = new FrameTranslator(spec, faults);
             return new DjlDetector(this, model.newPredictor(translator), translator, times);
         }
 

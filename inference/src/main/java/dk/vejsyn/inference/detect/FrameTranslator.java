@@ -7,8 +7,6 @@ import ai.djl.translate.Batchifier;
 import ai.djl.translate.Translator;
 import ai.djl.translate.TranslatorContext;
 import dk.vejsyn.inference.frame.Frame;
-import dk.vejsyn.inference.timing.Stage;
-import dk.vejsyn.inference.timing.StageTimes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,41 +25,36 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
     private final ModelSpec spec;
     private InputTensors tensors; // created on first use: the translator DJL needs for loading never runs
     private final YoloDecoder decoder;
-    private final StageTimes times;
     private final OutputFaults faults;
-    private Letterbox letterbox;
-    private TorchRuntime.Convolutions kernels = TorchRuntime.Convolutions.ATEN;
-    private long lastPreprocessNanos;
-    private long lastPostprocessNanos;
+    // What one call needs from its input step in its output step lives in the call's
+    // TranslatorContext, not in fields: the translator holds no per-frame state.
+    private static final String LETTERBOX = "vejsyn.letterbox";
+    private static final String KERNELS = "vejsyn.kernels";
 
-    public FrameTranslator(ModelSpec spec, StageTimes times) {
-        this(spec, times, OutputFaults.NONE);
+    public FrameTranslator(ModelSpec spec) {
+        this(spec, OutputFaults.NONE);
     }
 
-    FrameTranslator(ModelSpec spec, StageTimes times, OutputFaults faults) {
+    FrameTranslator(ModelSpec spec, OutputFaults faults) {
         this.spec = spec;
         this.decoder = new YoloDecoder(spec);
-        this.times = times;
         this.faults = faults;
     }
 
     @Override
     public NDList processInput(TranslatorContext ctx, Frame frame) {
-        long t0 = System.nanoTime();
-        kernels = TorchRuntime.active();
-        letterbox = Letterbox.fit(frame.width(), frame.height(), spec.inputWidth(), spec.inputHeight());
+        // The kernels in use when this frame's input is made are the ones its output is checked against.
+        ctx.setAttachment(KERNELS, TorchRuntime.active());
+        Letterbox letterbox = Letterbox.fit(frame.width(), frame.height(), spec.inputWidth(), spec.inputHeight());
+        ctx.setAttachment(LETTERBOX, letterbox);
         if (tensors == null) {
             tensors = new InputTensors(spec);
         }
-        NDArray input = tensors.toNDArray(ctx.getNDManager(), frame.image(), letterbox);
-        lastPreprocessNanos = System.nanoTime() - t0;
-        times.add(Stage.PREPROCESS, lastPreprocessNanos);
-        return new NDList(input);
+        return new NDList(tensors.toNDArray(ctx.getNDManager(), frame.image(), letterbox));
     }
 
     @Override
     public List<Detection> processOutput(TranslatorContext ctx, NDList list) {
-        long t0 = System.nanoTime();
         NDArray out = list.singletonOrThrow();
         Shape shape = out.getShape();
         if (shape.dimension() != 3 || shape.get(0) != 1 || shape.get(1) != 4 + spec.outputClasses().size()) {
@@ -70,18 +63,16 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
         }
         int anchors = (int) shape.get(2);
         // No output becomes a detection unless it keeps to the model's contract (TorchRuntime).
+        TorchRuntime.Convolutions kernels = (TorchRuntime.Convolutions) ctx.getAttachment(KERNELS);
         float[] raw = OutputGuard.require(faults.apply(out.toFloatArray(), kernels), spec);
-        List<Detection> detections = postprocess(raw, anchors);
-        lastPostprocessNanos = System.nanoTime() - t0;
-        times.add(Stage.POSTPROCESS, lastPostprocessNanos);
-        return detections;
+        return postprocess(raw, anchors, (Letterbox) ctx.getAttachment(LETTERBOX));
     }
 
-    List<Detection> postprocess(float[] raw, int anchors) {
+    List<Detection> postprocess(float[] raw, int anchors, Letterbox letterbox) {
         // Boxes are mapped to the frame and clipped before NMS, exactly as the Python reference
         // evaluator does, so both agree at image edges.
         List<YoloDecoder.Candidate> inFrame = new ArrayList<>();
-        for (YoloDecoder.Candidate c : decoder.decode(raw, anchors, spec.scoreThreshold())) {
+        for (YoloDecoder.Candidate c : decoder.decode(raw, anchors, spec.rowScoreThresholds())) {
             PixelBox box = letterbox.toFrame(c.box());
             if (box.width() > 0 && box.height() > 0) {
                 inFrame.add(new YoloDecoder.Candidate(box, c.classIndex(), c.score()));
@@ -93,11 +84,6 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
             detections.add(new Detection(c.box(), decoder.type(c.classIndex()), c.score()));
         }
         return detections;
-    }
-
-    /** Nanoseconds the last call spent in pre- plus postprocessing (this translator's thread only). */
-    long lastPrePostNanos() {
-        return lastPreprocessNanos + lastPostprocessNanos;
     }
 
     /** Releases the native preprocessing buffers; call after the predictor using this is closed. */

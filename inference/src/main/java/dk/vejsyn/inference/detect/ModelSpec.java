@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,9 +33,13 @@ import java.util.Objects;
  * @param outputClasses name of each output class row, in order ({@code classes} in the metadata)
  * @param classes the damage types the model reports ({@code reported_classes}, default: all
  *     output classes), each the type of one output row
- * @param scoreThreshold score threshold chosen on validation data (max F1)
+ * @param scoreThreshold score threshold chosen on validation data (max F1); for every output row
+ *     without a threshold of its own
  * @param iouThreshold NMS IoU threshold
  * @param maxDetections cap on detections per frame after NMS
+ * @param classScoreThresholds score thresholds of single output rows, by output class name
+ *     ({@code thresholds.score_per_class} in the metadata, optional: a model may choose a
+ *     threshold per class on validation data, e.g. a lower one for cracks than for potholes)
  */
 public record ModelSpec(
         Path modelFile,
@@ -47,7 +53,8 @@ public record ModelSpec(
         List<DamageType> classes,
         float scoreThreshold,
         float iouThreshold,
-        int maxDetections) {
+        int maxDetections,
+        Map<String, Float> classScoreThresholds) {
 
     public ModelSpec {
         Objects.requireNonNull(modelFile, "modelFile");
@@ -71,6 +78,36 @@ public record ModelSpec(
         if (maxDetections <= 0) {
             throw new IllegalArgumentException("max detections must be positive: " + maxDetections);
         }
+        classScoreThresholds = classScoreThresholds == null ? Map.of() : Map.copyOf(classScoreThresholds);
+        for (Map.Entry<String, Float> e : classScoreThresholds.entrySet()) {
+            if (!outputClasses.contains(e.getKey())) {
+                throw new IllegalArgumentException("score threshold for '" + e.getKey() + "', which is not an output class "
+                        + outputClasses);
+            }
+            checkUnit("score threshold of class " + e.getKey(), e.getValue());
+        }
+    }
+
+    /** A model with one score threshold for every class. */
+    public ModelSpec(Path modelFile, String name, String version, int inputWidth, int inputHeight, double scale,
+            int padValue, List<String> outputClasses, List<DamageType> classes, float scoreThreshold,
+            float iouThreshold, int maxDetections) {
+        this(modelFile, name, version, inputWidth, inputHeight, scale, padValue, outputClasses, classes,
+                scoreThreshold, iouThreshold, maxDetections, Map.of());
+    }
+
+    /** The score threshold of output row {@code row}: its own, else {@link #scoreThreshold()}. */
+    public float scoreThreshold(int row) {
+        return classScoreThresholds.getOrDefault(outputClasses.get(row), scoreThreshold);
+    }
+
+    /** {@link #scoreThreshold(int)} of every output row, in row order. */
+    public float[] rowScoreThresholds() {
+        float[] t = new float[outputClasses.size()];
+        for (int r = 0; r < t.length; r++) {
+            t[r] = scoreThreshold(r);
+        }
+        return t;
     }
 
     /** The damage type output row {@code row} reports, or null for a look-alike class. */
@@ -143,6 +180,15 @@ public record ModelSpec(
             for (JsonNode c : root.has("reported_classes") ? root.get("reported_classes") : root.get("classes")) {
                 classes.add(DamageType.fromName(c.asText()));
             }
+            Map<String, Float> perClass = new LinkedHashMap<>();
+            JsonNode perClassNode = thresholds.get("score_per_class");
+            if (perClassNode != null && !perClassNode.isNull()) {
+                if (!perClassNode.isObject()) {
+                    throw new IllegalArgumentException("model metadata " + metadataFile
+                            + ": thresholds.score_per_class must be an object of class name to score");
+                }
+                perClassNode.fields().forEachRemaining(e -> perClass.put(e.getKey(), (float) e.getValue().asDouble(-1)));
+            }
             return new ModelSpec(
                     modelFile,
                     root.path("name").asText("model"),
@@ -155,7 +201,8 @@ public record ModelSpec(
                     classes,
                     (float) required(thresholds, "score", metadataFile).asDouble(),
                     (float) thresholds.path("iou").asDouble(0.5),
-                    thresholds.path("max_detections").asInt(100));
+                    thresholds.path("max_detections").asInt(100),
+                    perClass);
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read model metadata " + metadataFile + ": " + e.getMessage(), e);
         }
@@ -169,15 +216,25 @@ public record ModelSpec(
         return v;
     }
 
-    /** A copy with other thresholds (from configuration or the command line). */
+    /**
+     * A copy with other thresholds (from configuration or the command line). The score threshold
+     * given holds for every class: an operator's (or the evaluator's) explicit threshold replaces
+     * the model's per-class ones too.
+     */
     public ModelSpec withThresholds(float score, float iou, int maxDet) {
         return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,
-                outputClasses, classes, score, iou, maxDet);
+                outputClasses, classes, score, iou, maxDet, Map.of());
+    }
+
+    /** A copy with another NMS IoU threshold; the score thresholds stay the model's. */
+    public ModelSpec withIouThreshold(float iou) {
+        return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,
+                outputClasses, classes, scoreThreshold, iou, maxDetections, classScoreThresholds);
     }
 
     /** A copy with another input size (both multiples of 32). */
     public ModelSpec withInputSize(int width, int height) {
         return new ModelSpec(modelFile, name, version, width, height, scale, padValue,
-                outputClasses, classes, scoreThreshold, iouThreshold, maxDetections);
+                outputClasses, classes, scoreThreshold, iouThreshold, maxDetections, classScoreThresholds);
     }
 }

@@ -9,8 +9,10 @@ import java.util.List;
  * are centre x, centre y, width, height in model-input pixels and {@code out[(4+c)*N+i]} is the
  * probability of class {@code c}.
  *
- * <p>Each anchor contributes at most one candidate: its best class, if that class scores at least
- * the threshold (the usual YOLOv8 decoding; a pothole is not also a crack at the same place). An
+ * <p>Each anchor contributes at most one candidate: its best class among those scoring at least
+ * their threshold (the usual YOLOv8 decoding; a pothole is not also a crack at the same place).
+ * A model may give a class a threshold of its own ({@link ModelSpec#scoreThreshold(int)}); with
+ * one threshold for all this is simply the best class, if it reaches the threshold. An
  * anchor whose best class is a look-alike the model does not report (a manhole cover, road
  * paint) yields nothing: the model has said what it sees there, and it is not damage.
  */
@@ -42,7 +44,21 @@ public final class YoloDecoder {
      * @throws IllegalArgumentException if the array does not match {@code (4 + C) * anchors}
      */
     public List<Candidate> decode(float[] output, int anchors, float scoreThreshold) {
+        float[] thresholds = new float[rows.length];
+        java.util.Arrays.fill(thresholds, scoreThreshold);
+        return decode(output, anchors, thresholds);
+    }
+
+    /**
+     * Candidates whose class scores at least that class's threshold, in anchor order.
+     *
+     * @param rowThresholds the score threshold of each output row
+     */
+    public List<Candidate> decode(float[] output, int anchors, float[] rowThresholds) {
         int classes = rows.length;
+        if (rowThresholds.length != classes) {
+            throw new IllegalArgumentException(rowThresholds.length + " thresholds for " + classes + " classes");
+        }
         if (anchors < 0 || output.length != (4 + classes) * anchors) {
             throw new IllegalArgumentException("model output has " + output.length
                     + " values, expected (4 + " + classes + ") x " + anchors);
@@ -50,10 +66,10 @@ public final class YoloDecoder {
         List<Candidate> out = new ArrayList<>();
         for (int i = 0; i < anchors; i++) {
             int best = -1;
-            float bestScore = scoreThreshold;
+            float bestScore = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 float s = output[(4 + c) * anchors + i];
-                if (s >= bestScore) {
+                if (s >= rowThresholds[c] && s >= bestScore) {
                     best = c;
                     bestScore = s;
                 }

@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param position estimated WGS84 position of the damage (bottom-centre of its box on the road)
  * @param distanceM distance from the camera's foot point to the damage, metres
  * @param widthM estimated width across the road, metres
- * @param lengthM estimated extent along the road, metres
+ * @param lengthM estimated extent along the road, metres; for a crack its length, the longer extent
+ *     of its footprint ({@link CrackTyping#crackLengthM})
  * @param areaM2 estimated area (ellipse of width x length), square metres
  * @param vehicle the vehicle's tag when the frame was captured
  * @param source file or stream the frame came from

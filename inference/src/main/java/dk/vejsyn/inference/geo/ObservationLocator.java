@@ -1,5 +1,6 @@
 package dk.vejsyn.inference.geo;
 
+import dk.vejsyn.inference.detect.DamageType;
 import dk.vejsyn.inference.detect.Detection;
 import dk.vejsyn.inference.detect.PixelBox;
 import dk.vejsyn.inference.frame.GeoTag;
@@ -14,6 +15,10 @@ import java.util.Optional;
  * the forward distance between the near and far edges (or the width when the far edge is at or
  * above the horizon), and its area that of an ellipse with those axes.
  *
+ * <p>A crack the model reports as generic {@code crack} is typed by its footprint
+ * ({@link CrackTyping}); a crack's length is the longer extent of its footprint
+ * ({@link CrackTyping#crackLengthM}) rather than its extent along the road.
+ *
  * <p>Thread-safe: the only state is a cached, immutable camera for the current frame size.
  */
 public final class ObservationLocator {
@@ -22,15 +27,22 @@ public final class ObservationLocator {
 
     private final CameraModel camera;
     private final double maxRangeM;
+    private final CrackTyping crackTyping;
     /** The camera scaled to the last frame size seen; a source's frames share one size. */
     private volatile CameraModel scaled;
 
     public ObservationLocator(CameraModel camera, double maxRangeM) {
+        this(camera, maxRangeM, CrackTyping.DEFAULT);
+    }
+
+    /** A locator that types generic cracks by {@code crackTyping}. */
+    public ObservationLocator(CameraModel camera, double maxRangeM, CrackTyping crackTyping) {
         if (!(maxRangeM > 0)) {
             throw new IllegalArgumentException("max range must be positive: " + maxRangeM);
         }
         this.camera = camera;
         this.maxRangeM = maxRangeM;
+        this.crackTyping = java.util.Objects.requireNonNull(crackTyping, "crackTyping");
         this.scaled = camera;
     }
 
@@ -76,9 +88,11 @@ public final class ObservationLocator {
         Optional<GroundPoint> far = cam.pixelToGround(b.centreX(), b.y1());
         GroundPoint centre = near.get();
         double length = width;
+        double measuredAlong = Double.NaN;
         if (far.isPresent() && far.get().forwardM() > near.get().forwardM()
                 && far.get().distanceM() <= 2 * maxRangeM) {
             length = far.get().forwardM() - near.get().forwardM();
+            measuredAlong = length;
             centre = new GroundPoint(
                     (near.get().forwardM() + far.get().forwardM()) / 2,
                     (near.get().rightM() + far.get().rightM()) / 2);
@@ -88,7 +102,11 @@ public final class ObservationLocator {
         }
         double area = Math.PI / 4 * width * length;
         LatLon position = Georeferencer.locate(tag, centre);
-        return Result.of(new Observation(d.type(), d.score(), position, centre.distanceM(), width, length,
+        DamageType type = crackTyping.type(d.type(), width, measuredAlong, centre.distanceM());
+        if (type.isCrack()) {
+            length = CrackTyping.crackLengthM(width, length);
+        }
+        return Result.of(new Observation(type, d.score(), position, centre.distanceM(), width, length,
                 area, tag, source, frameIndex, b, evidenceJpeg));
     }
 
@@ -105,5 +123,9 @@ public final class ObservationLocator {
 
     public double maxRangeM() {
         return maxRangeM;
+    }
+
+    public CrackTyping crackTyping() {
+        return crackTyping;
     }
 }

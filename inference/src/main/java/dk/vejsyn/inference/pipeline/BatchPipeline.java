@@ -1,6 +1,5 @@
 package dk.vejsyn.inference.pipeline;
 
-import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DetectorFactory;
 import dk.vejsyn.inference.detect.TorchRuntime;
 import dk.vejsyn.inference.frame.FrameSource;
@@ -11,40 +10,51 @@ import dk.vejsyn.inference.geo.ObservationLocator;
 import dk.vejsyn.inference.timing.Stage;
 import dk.vejsyn.inference.timing.StageTimes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Phaser;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 
 /**
- * Runs footage through the whole chain: frame source → detector → georeferencing → sink.
+ * Runs footage through the whole chain: frame source → {@link DetectionService} (detect, crop,
+ * locate) → sink.
  *
- * <p>The calling thread decodes (the source is single-threaded); {@code workers} threads each
- * own one detector (one DJL predictor) and take frames from a bounded queue, so decoding
- * overlaps inference and at most {@code queueCapacity + workers} frames are in memory at once.
- * Each frame is closed as soon as its detections are located and cropped.
+ * <p>The calling thread decodes (the source is single-threaded) and submits each frame to the
+ * detection service, waiting for a place in its batch lane, so decoding overlaps inference and
+ * the frames in memory are bounded by the lane's capacity. The service's workers hand each
+ * frame's observations to the sink (the sink must be thread-safe) and close the frame.
+ *
+ * <p>With a {@link DetectorFactory} the run gets a pool of its own (the command line); in the
+ * service every run submits to the service's one pool.
  */
 public final class BatchPipeline {
-    private static final Object END = new Object();
-
     private final DetectorFactory detectors;
-    private final ObservationLocator locator;
     private final PipelineSettings settings;
-    private final FrameStep step;
+    private final DetectionService shared;
+    private final ObservationLocator locator;
 
+    /** A pipeline that starts its own detection workers for each run ({@code settings.workers()}). */
     public BatchPipeline(DetectorFactory detectors, ObservationLocator locator, PipelineSettings settings) {
         this.detectors = detectors;
         this.locator = locator;
         this.settings = settings;
-        this.step = new FrameStep(settings.evidence(), settings.evidenceMarginPx());
+        this.shared = null;
+    }
+
+    /** A pipeline that submits to a running detection service (its frame step and workers). */
+    public BatchPipeline(DetectionService service, ObservationLocator locator) {
+        this.detectors = null;
+        this.settings = null;
+        this.locator = locator;
+        this.shared = service;
     }
 
     /**
@@ -54,25 +64,27 @@ public final class BatchPipeline {
      * @param progress called with the number of frames read so far (from the decoding thread)
      */
     public RunReport run(FrameSource source, ObservationSink sink, LongConsumer progress) {
-        PipelineSettings.useOneNativeThreadPerWorker();
+        if (shared != null) {
+            return run(shared, source, sink, progress);
+        }
+        try (DetectionService own = DetectionService.forBatch(detectors, settings)) {
+            return run(own, source, sink, progress);
+        }
+    }
+
+    private RunReport run(DetectionService service, FrameSource source, ObservationSink sink, LongConsumer progress) {
         long start = System.nanoTime();
         StageTimes times = new StageTimes();
-        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         AtomicReference<Throwable> failure = new AtomicReference<>();
         LongAdder detections = new LongAdder();
         LongAdder observations = new LongAdder();
         AtomicLong processed = new AtomicLong();
         TorchRuntime.Status runtimeBefore = TorchRuntime.status();
         Map<DropReason, LongAdder> dropped = new ConcurrentHashMap<>();
+        // One party per frame in work, plus this thread: the run ends when every frame is done.
+        Phaser inWork = new Phaser(1);
+        BooleanSupplier wanted = () -> failure.get() == null; // after a failure, queued frames are dropped
 
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < settings.workers(); i++) {
-            Thread t = new Thread(() -> work(queue, sink, times, failure, detections, observations, processed, dropped),
-                    "vejsyn-detector-" + i);
-            t.setDaemon(true);
-            workers.add(t);
-            t.start();
-        }
         try {
             while (failure.get() == null) {
                 long t0 = System.nanoTime();
@@ -82,20 +94,45 @@ public final class BatchPipeline {
                 if (next.isEmpty()) {
                     break;
                 }
-                if (!offer(queue, next.get(), failure)) {
-                    next.get().close();
+                GeoFrame gf = next.get();
+                DetectionService.Slot slot = place(service, failure);
+                if (slot == null) {
+                    gf.close();
+                    break;
                 }
+                inWork.register();
+                slot.submit(new DetectionService.FrameTask(gf.frame(), gf.tag(), gf.frame().source(), gf.frame().index(),
+                        locator), wanted, r -> {
+                            FrameStep.Outcome outcome = r.outcome();
+                            for (Observation o : outcome.observations()) {
+                                sink.accept(o);
+                            }
+                            observations.add(outcome.observations().size());
+                            outcome.dropped().forEach((reason, n) ->
+                                    dropped.computeIfAbsent(reason, k -> new LongAdder()).add(n));
+                            sink.frameProcessed(gf.tag(), gf.frame().source(), gf.frame().index());
+                            detections.add(outcome.detections().size());
+                            processed.incrementAndGet();
+                            times.addAll(r.times());
+                            return null;
+                        })
+                        .whenComplete((v, e) -> {
+                            if (e instanceof CancellationException) {
+                                // Dropped unprocessed: by this run after a failure (nothing to add),
+                                // or by a service that stopped, which must not pass for success.
+                                failure.compareAndSet(null, new IllegalStateException("the detection service stopped;"
+                                        + " frame " + gf.frame().index() + " of " + gf.frame().source() + " was not processed"));
+                            } else if (e != null) {
+                                failure.compareAndSet(null, e instanceof CompletionException && e.getCause() != null
+                                        ? e.getCause() : e);
+                            }
+                            inWork.arriveAndDeregister();
+                        });
             }
         } catch (RuntimeException | Error e) {
             failure.compareAndSet(null, e);
         } finally {
-            for (int i = 0; i < workers.size(); i++) {
-                offerEnd(queue, workers);
-            }
-            for (Thread t : workers) {
-                joinQuietly(t);
-            }
-            drainAndClose(queue);
+            inWork.arriveAndAwaitAdvance();
         }
         Throwable f = failure.get();
         if (f != null) {
@@ -117,84 +154,23 @@ public final class BatchPipeline {
                 runtime.recomputedPasses() - runtimeBefore.recomputedPasses());
     }
 
-    private void work(BlockingQueue<Object> queue, ObservationSink sink, StageTimes times,
-            AtomicReference<Throwable> failure, LongAdder detections, LongAdder observations,
-            AtomicLong processed, Map<DropReason, LongAdder> dropped) {
-        try (Detector detector = detectors.newDetector(times)) {
-            while (true) {
-                Object item = queue.take();
-                if (item == END) {
-                    return;
-                }
-                try (GeoFrame gf = (GeoFrame) item) {
-                    if (failure.get() != null) {
-                        continue; // drain without work so the decoder is not blocked
-                    }
-                    FrameStep.Outcome outcome = step.run(detector, locator, gf.frame(), gf.tag(), gf.frame().source(),
-                            gf.frame().index(), times);
-                    for (Observation o : outcome.observations()) {
-                        sink.accept(o);
-                    }
-                    observations.add(outcome.observations().size());
-                    outcome.dropped().forEach((reason, n) -> dropped.computeIfAbsent(reason, k -> new LongAdder()).add(n));
-                    sink.frameProcessed(gf.tag(), gf.frame().source(), gf.frame().index());
-                    detections.add(outcome.detections().size());
-                    processed.incrementAndGet();
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException | Error e) {
-            failure.compareAndSet(null, e);
-            drainAndClose(queue);
-        }
-    }
-
-    /** Puts an item, waiting while the queue is full, unless the run has failed. */
-    private static boolean offer(BlockingQueue<Object> queue, Object item, AtomicReference<Throwable> failure) {
+    /** A place in the service's batch lane, waiting while it is full, unless the run has failed. */
+    private static DetectionService.Slot place(DetectionService service, AtomicReference<Throwable> failure) {
         try {
             while (failure.get() == null) {
-                if (queue.offer(item, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    return true;
+                DetectionService.Slot s = service.reserve(DetectionService.Lane.BATCH, Duration.ofMillis(50));
+                if (s != null) {
+                    return s;
+                }
+                if (service.isClosed()) {
+                    failure.compareAndSet(null, new IllegalStateException("the detection service stopped"));
                 }
             }
-            return false;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    /** Puts an end marker, waiting for room only while some worker is alive to take it. */
-    private static void offerEnd(BlockingQueue<Object> queue, List<Thread> workers) {
-        try {
-            while (workers.stream().anyMatch(Thread::isAlive)) {
-                if (queue.offer(END, 50, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void drainAndClose(BlockingQueue<Object> queue) {
-        List<Object> rest = new ArrayList<>();
-        queue.drainTo(rest);
-        for (Object o : rest) {
-            if (o instanceof GeoFrame gf) {
-                gf.close();
-            } else if (o == END) {
-                queue.offer(END); // leave the end marker for the other workers
-            }
-        }
-    }
-
-    private static void joinQuietly(Thread t) {
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            failure.compareAndSet(null, e);
+            return null;
         }
     }
 }

@@ -3,6 +3,7 @@ package dk.vejsyn.inference.pipeline;
 import dk.vejsyn.inference.detect.ModelSpec;
 import dk.vejsyn.inference.frame.SourceOptions;
 import dk.vejsyn.inference.geo.CameraModel;
+import dk.vejsyn.inference.geo.CrackTyping;
 import dk.vejsyn.inference.geo.ObservationLocator;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * @param sampleDistanceM keep one frame per this many metres travelled (default 4 m; 0 keeps all)
  * @param evidenceMarginPx context kept around each box in its evidence crop (default 16 px)
  * @param workers detector threads, one predictor each; 0 = one per core
+ * @param crackTyping how a generic crack is typed by its ground footprint (null: the defaults)
  */
 public record DetectionSettings(
         Path model,
@@ -28,7 +30,8 @@ public record DetectionSettings(
         double maxRangeM,
         double sampleDistanceM,
         int evidenceMarginPx,
-        int workers) {
+        int workers,
+        CrackTyping crackTyping) {
 
     public DetectionSettings {
         Objects.requireNonNull(model, "model");
@@ -50,6 +53,13 @@ public record DetectionSettings(
         if (workers < 0 || workers > 64) {
             throw new IllegalArgumentException("workers must be in [0, 64] (0: one per core): " + workers);
         }
+        crackTyping = crackTyping == null ? CrackTyping.DEFAULT : crackTyping;
+    }
+
+    /** Settings with the default crack typing. */
+    public DetectionSettings(Path model, Float scoreThreshold, Float iouThreshold, double maxRangeM,
+            double sampleDistanceM, int evidenceMarginPx, int workers) {
+        this(model, scoreThreshold, iouThreshold, maxRangeM, sampleDistanceM, evidenceMarginPx, workers, null);
     }
 
     /** The shipped model (or {@code VEJSYN_MODEL}) with its own thresholds and the documented defaults. */
@@ -61,8 +71,11 @@ public record DetectionSettings(
     /** The model's metadata with the thresholds given here. */
     public ModelSpec modelSpec() {
         ModelSpec spec = ModelSpec.load(model);
-        return spec.withThresholds(scoreThreshold != null ? scoreThreshold : spec.scoreThreshold(),
-                iouThreshold != null ? iouThreshold : spec.iouThreshold(), spec.maxDetections());
+        // Only a threshold given here replaces the model's, whose per-class thresholds stay otherwise.
+        if (scoreThreshold != null) {
+            spec = spec.withThresholds(scoreThreshold, spec.iouThreshold(), spec.maxDetections());
+        }
+        return iouThreshold != null ? spec.withIouThreshold(iouThreshold) : spec;
     }
 
     /** Detector threads to run: {@link #workers()} or one per core. */
@@ -78,7 +91,7 @@ public record DetectionSettings(
 
     /** Locates detections of frames from {@code camera}. */
     public ObservationLocator locator(CameraModel camera) {
-        return new ObservationLocator(camera, maxRangeM);
+        return new ObservationLocator(camera, maxRangeM, crackTyping);
     }
 
     /** Frame sampling by distance travelled. */
@@ -92,6 +105,7 @@ public record DetectionSettings(
     }
 
     public DetectionSettings withWorkers(int n) {
-        return new DetectionSettings(model, scoreThreshold, iouThreshold, maxRangeM, sampleDistanceM, evidenceMarginPx, n);
+        return new DetectionSettings(model, scoreThreshold, iouThreshold, maxRangeM, sampleDistanceM, evidenceMarginPx, n,
+                crackTyping);
     }
 }

@@ -38,4 +38,28 @@ public final class StageTimes {
         long n = count(stage);
         return n == 0 ? 0 : totalMillis(stage) / n;
     }
+
+    /** Adds everything {@code other} holds to this one. */
+    public void addAll(StageTimes other) {
+        for (Stage s : Stage.values()) {
+            nanos.get(s).add(other.nanos.get(s).sum());
+            counts.get(s).add(other.counts.get(s).sum());
+        }
+    }
+
+    /**
+     * Moves what this holds into {@code target} and empties this one. For a worker's own scratch
+     * record, which only that worker writes: what one frame cost is then the scratch's contents.
+     */
+    public void moveTo(StageTimes target) {
+        for (Stage s : Stage.values()) {
+            target.nanos.get(s).add(nanos.get(s).sumThenReset());
+            target.counts.get(s).add(counts.get(s).sumThenReset());
+        }
+    }
+
+    /** Total nanoseconds spent in a stage. */
+    public long totalNanos(Stage stage) {
+        return nanos.get(stage).sum();
+    }
 }

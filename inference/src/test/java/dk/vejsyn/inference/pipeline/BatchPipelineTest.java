@@ -137,9 +137,13 @@ class BatchPipelineTest {
     @ValueSource(ints = {1, 2, 3})
     void everyFrameIsProcessedLocatedAndClosed(int workers) {
         AtomicInteger detectorsClosed = new AtomicInteger();
+        AtomicInteger detectorsMade = new AtomicInteger();
         ScriptedSource source = new ScriptedSource(25, -1);
         CollectingSink sink = new CollectingSink();
-        BatchPipeline p = new BatchPipeline(t -> scripted(detectorsClosed), new ObservationLocator(CAM, 25),
+        BatchPipeline p = new BatchPipeline(t -> {
+            detectorsMade.incrementAndGet();
+            return scripted(detectorsClosed);
+        }, new ObservationLocator(CAM, 25),
                 PipelineSettings.defaults().withWorkers(workers));
 
         RunReport report = p.run(source, sink, n -> { });
@@ -155,7 +159,9 @@ class BatchPipelineTest {
         });
         assertThat(sink.completed).isTrue();
         assertThat(source.closed()).isEqualTo(25);
-        assertThat(detectorsClosed).hasValue(workers);
+        // A worker makes its detector on its first frame: at most one per worker, every one closed.
+        assertThat(detectorsMade.get()).isBetween(1, workers);
+        assertThat(detectorsClosed).hasValue(detectorsMade.get());
         assertThat(report.times().count(Stage.GEOREFERENCE)).isEqualTo(25);
         assertThat(report.summary()).contains("dropped above horizon:").contains("georeference");
     }
@@ -172,7 +178,7 @@ class BatchPipelineTest {
         assertThat(sink.aborted).isTrue();
         assertThat(sink.completed).isFalse();
         assertThat(source.closed()).isEqualTo(7);
-        assertThat(detectorsClosed).hasValue(2);
+        assertThat(detectorsClosed.get()).isBetween(1, 2);
     }
 
     @Test
