@@ -61,6 +61,7 @@ const VejsynI18n = (() => {
     'Oprettet af:': 'Created by:', 'Note:': 'Note:', 'Vælg mindst ét fund.': 'Choose at least one finding.',
     'Ingen bekræftede fund.': 'No confirmed findings.', 'Arbejdsordrer ': 'Work orders ', 'Arbejdsordrer.': 'Work orders.',
     'Arbejdsordren findes ikke': 'The work order does not exist',
+    'Vis køretøjer (senest kendte position)': 'Show vehicles (last known position)',
   };
   // Texts with numbers or names in them.
   const PATTERNS = [
@@ -81,6 +82,10 @@ const VejsynI18n = (() => {
     [/^Tilstand (\d) af 5$/, 'Condition $1 of 5'], [/^Huller: (\d+)$/, 'Potholes: $1'],
     [/^Senest kørt (.*)$/, 'Last driven $1'],
     [/^Alvor$/, 'Severity'], [/^(\d+) gang$/, '$1 time'],
+    [/^Køretøj (.+)$/, 'Vehicle $1'], [/^Senest hørt fra (.*)$/, 'Last heard from $1'],
+    [/^Ikke hørt fra i over (\d+) min$/, 'Not heard from for over $1 min'],
+    [/^Udbakke: (\d+) emner, (\d+) kB$/, 'Outbox: $1 items, $2 kB'], [/^Tabt: (\d+)$/, 'Dropped: $1'],
+    [/^Sidste fejl: (.*)$/s, 'Last error: $1'],
     [/^([\d.]+) m lang$/, '$1 m long'],
   ];
 

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 /**
  * The {@code vejsyn} command line with the service's commands: the inference module's command
  * line, with {@code detect} that can also write to the store ({@code --db}), plus {@code serve}
- * {@code demo}, {@code simulate-vehicle}, {@code token} and {@code roads}.
+ * {@code demo}, {@code simulate-vehicle}, {@code upload}, {@code token} and {@code roads}.
  */
 public final class VejsynMain {
     private VejsynMain() {}
@@ -27,6 +27,7 @@ public final class VejsynMain {
                 .addSubcommand(new ServeCommand())
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new SimulateVehicleCommand())
+                .addSubcommand(new UploadCommand())
                 .addSubcommand(new TokenCommand())
                 .addSubcommand(new RoadsCommand());
     }

@@ -185,6 +185,13 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/v1/drives").access(roles(Role.VEHICLE, Role.PLANNER))
                         .requestMatchers(HttpMethod.GET, "/api/v1/jobs/*").access(roles(Role.VEHICLE, Role.VIEWER))
                         .requestMatchers(HttpMethod.POST, "/api/v1/vehicles/{vehicle}/frames").access(ownVehicle())
+                        // Fleet health (issue 18): a vehicle reports for itself; admins see their fleet, the operator all.
+                        .requestMatchers(HttpMethod.POST, "/api/v1/vehicles/{vehicle}/heartbeat").access(ownVehicle())
+                        .requestMatchers(HttpMethod.GET, "/api/v1/vehicles").access(roles(Role.OPERATOR))
+                        .requestMatchers(HttpMethod.GET, "/api/v1/municipalities/{code}/vehicles",
+                                "/api/v1/municipalities/{code}/vehicles/**").access(member(Role.ADMIN))
+                        // Resumable uploads: whose session it is, is in the session (ResumableUploads checks it).
+                        .requestMatchers("/api/v1/uploads", "/api/v1/uploads/**").access(roles(Role.VEHICLE, Role.PLANNER))
                         .anyRequest().denyAll());
         return http.build();
     }

@@ -144,7 +144,20 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
                 new Group("GET", "/api/v1/jobs/{job}", null, null, false, 200, 200, 200, 200, 403),
                 new Group("POST", "/api/v1/drives", "--x--\r\n", "multipart/form-data; boundary=x", false, 403, 400, 400, 400, 403),
                 new Group("POST", "/api/v1/vehicles/" + VEHICLE + "/frames", "", "image/jpeg", false, 403, 403, 403, 400, 403),
-                new Group("GET", "/api/v1/me", null, null, false, 200, 200, 200, 200, 200));
+                new Group("GET", "/api/v1/me", null, null, false, 200, 200, 200, 200, 200),
+                // Fleet health: a vehicle reports for itself (an empty heartbeat: its 400); admins see their fleet, the operator all.
+                new Group("POST", "/api/v1/vehicles/" + VEHICLE + "/heartbeat?municipality=" + OWN, "{}", "application/json", false,
+                        403, 403, 403, 400, 403),
+                new Group("GET", "/api/v1/municipalities/{c}/vehicles", null, null, true, 403, 403, 200, 403, 404),
+                new Group("GET", "/api/v1/municipalities/{c}/vehicles/" + VEHICLE + "/heartbeats", null, null, true,
+                        403, 403, 200, 403, 404),
+                new Group("GET", "/api/v1/vehicles", null, null, false, 403, 403, 403, 403, 200),
+                // Resumable uploads: who may upload (an empty session: its 400; an unknown one: its 404).
+                new Group("POST", "/api/v1/uploads", "{}", "application/json", false, 403, 400, 400, 400, 403),
+                new Group("GET", "/api/v1/uploads/" + UUID.randomUUID(), null, null, false, 403, 404, 404, 404, 403),
+                new Group("PUT", "/api/v1/uploads/" + UUID.randomUUID() + "/parts/video", "x", "application/octet-stream", false,
+                        403, 404, 404, 404, 403),
+                new Group("POST", "/api/v1/uploads/" + UUID.randomUUID() + "/finish", null, null, false, 403, 404, 404, 404, 403));
     }
 
     private HttpResponse<byte[]> call(String method, String path, String body, String contentType, String authorization)
