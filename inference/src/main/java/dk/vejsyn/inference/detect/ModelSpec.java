@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -32,6 +34,9 @@ import java.util.Objects;
  * @param classes the damage types the model reports ({@code reported_classes}, default: all
  *     output classes), each the type of one output row
  * @param scoreThreshold score threshold chosen on validation data (max F1)
+ * @param typeScoreThresholds per damage type thresholds ({@code thresholds.score_by_class}, e.g.
+ *     {@code {"pothole": 0.28, "crack": 0.2}}) that replace {@code scoreThreshold} for their type;
+ *     {@code crack}'s applies to the typed cracks too. Empty: one threshold for all
  * @param iouThreshold NMS IoU threshold
  * @param maxDetections cap on detections per frame after NMS
  */
@@ -46,6 +51,7 @@ public record ModelSpec(
         List<String> outputClasses,
         List<DamageType> classes,
         float scoreThreshold,
+        Map<DamageType, Float> typeScoreThresholds,
         float iouThreshold,
         int maxDetections) {
 
@@ -67,10 +73,37 @@ public record ModelSpec(
             }
         }
         checkUnit("score threshold", scoreThreshold);
+        typeScoreThresholds = Map.copyOf(typeScoreThresholds);
+        for (Map.Entry<DamageType, Float> e : typeScoreThresholds.entrySet()) {
+            checkUnit("score threshold of " + e.getKey().wireName(), e.getValue());
+        }
         checkUnit("IoU threshold", iouThreshold);
         if (maxDetections <= 0) {
             throw new IllegalArgumentException("max detections must be positive: " + maxDetections);
         }
+    }
+
+    /** The score threshold for detections of type {@code t}: its own, else a crack's for a typed crack, else the model's. */
+    public float scoreThreshold(DamageType t) {
+        Float own = typeScoreThresholds.get(t);
+        if (own == null && t.isCrack()) {
+            own = typeScoreThresholds.get(DamageType.CRACK);
+        }
+        return own != null ? own : scoreThreshold;
+    }
+
+    /** The score threshold of an evaluated class name ({@code pothole}, {@code crack}). */
+    public float scoreThreshold(String className) {
+        return scoreThreshold(DamageType.fromName(className));
+    }
+
+    /** The lowest threshold of any type: what the decoder keeps before the per-type thresholds. */
+    public float scoreFloor() {
+        float min = scoreThreshold;
+        for (float v : typeScoreThresholds.values()) {
+            min = Math.min(min, v);
+        }
+        return min;
     }
 
     /** The damage type output row {@code row} reports, or null for a look-alike class. */
@@ -154,11 +187,20 @@ public record ModelSpec(
                     outputClasses,
                     classes,
                     (float) required(thresholds, "score", metadataFile).asDouble(),
+                    typeThresholds(thresholds.get("score_by_class")),
                     (float) thresholds.path("iou").asDouble(0.5),
                     thresholds.path("max_detections").asInt(100));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot read model metadata " + metadataFile + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Map<DamageType, Float> typeThresholds(JsonNode byClass) {
+        Map<DamageType, Float> out = new EnumMap<>(DamageType.class);
+        if (byClass != null) {
+            byClass.fields().forEachRemaining(e -> out.put(DamageType.fromName(e.getKey()), (float) e.getValue().asDouble()));
+        }
+        return out;
     }
 
     private static JsonNode required(JsonNode node, String field, Path file) {
@@ -169,15 +211,24 @@ public record ModelSpec(
         return v;
     }
 
-    /** A copy with other thresholds (from configuration or the command line). */
+    /**
+     * A copy with other thresholds (from configuration or the command line): {@code score} for
+     * every type (the per-type thresholds are dropped).
+     */
     public ModelSpec withThresholds(float score, float iou, int maxDet) {
         return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,
-                outputClasses, classes, score, iou, maxDet);
+                outputClasses, classes, score, Map.of(), iou, maxDet);
+    }
+
+    /** A copy with another NMS IoU threshold; the score thresholds stay the model's. */
+    public ModelSpec withIouThreshold(float iou) {
+        return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,
+                outputClasses, classes, scoreThreshold, typeScoreThresholds, iou, maxDetections);
     }
 
     /** A copy with another input size (both multiples of 32). */
     public ModelSpec withInputSize(int width, int height) {
         return new ModelSpec(modelFile, name, version, width, height, scale, padValue,
-                outputClasses, classes, scoreThreshold, iouThreshold, maxDetections);
+                outputClasses, classes, scoreThreshold, typeScoreThresholds, iouThreshold, maxDetections);
     }
 }

@@ -61,8 +61,10 @@ public record DetectionSettings(
     /** The model's metadata with the thresholds given here. */
     public ModelSpec modelSpec() {
         ModelSpec spec = ModelSpec.load(model);
-        return spec.withThresholds(scoreThreshold != null ? scoreThreshold : spec.scoreThreshold(),
-                iouThreshold != null ? iouThreshold : spec.iouThreshold(), spec.maxDetections());
+        float iou = iouThreshold != null ? iouThreshold : spec.iouThreshold();
+        // without a configured score threshold the model's own stay, per damage type where it has them
+        return scoreThreshold != null ? spec.withThresholds(scoreThreshold, iou, spec.maxDetections())
+                : spec.withIouThreshold(iou);
     }
 
     /** Detector threads to run: {@link #workers()} or one per core. */
