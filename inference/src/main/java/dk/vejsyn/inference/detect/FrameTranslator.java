@@ -81,10 +81,7 @@ public final class FrameTranslator implements Translator<Frame, List<Detection>>
         // Boxes are mapped to the frame and clipped before NMS, exactly as the Python reference
         // evaluator does, so both agree at image edges.
         List<YoloDecoder.Candidate> inFrame = new ArrayList<>();
-        for (YoloDecoder.Candidate c : decoder.decode(raw, anchors, spec.scoreFloor())) {
-            if (c.score() < spec.scoreThreshold(decoder.type(c.classIndex()))) {
-                continue; // below its own type's threshold (metadata thresholds.score_by_class)
-            }
+        for (YoloDecoder.Candidate c : decoder.decode(raw, anchors, spec)) {
             PixelBox box = letterbox.toFrame(c.box());
             if (box.width() > 0 && box.height() > 0) {
                 inFrame.add(new YoloDecoder.Candidate(box, c.classIndex(), c.score()));

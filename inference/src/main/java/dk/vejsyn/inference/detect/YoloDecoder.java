@@ -72,6 +72,21 @@ public final class YoloDecoder {
         return out;
     }
 
+    /**
+     * Candidates scoring at least the threshold of their damage type ({@link ModelSpec#scoreThreshold(DamageType)}:
+     * the metadata's {@code thresholds.score_by_class}, else its one {@code score}), in anchor order.
+     * The best class of an anchor is chosen first, as in {@link #decode(float[], int, float)}.
+     */
+    public List<Candidate> decode(float[] output, int anchors, ModelSpec spec) {
+        List<Candidate> out = new ArrayList<>();
+        for (Candidate c : decode(output, anchors, spec.scoreFloor())) {
+            if (c.score() >= spec.scoreThreshold(rows[c.classIndex()])) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
     /** The damage type of a candidate's class row (never a look-alike: those are not candidates). */
     public DamageType type(int classIndex) {
         return rows[classIndex];
