@@ -2,12 +2,17 @@
 """Reference evaluator (the Java `bin/vejsyn evaluate` must agree with it within 0.01 mAP@0.5).
 
   /usr/bin/python3 models/training/evaluate.py --dataset ../shared/datasets/dnit-brazil-highway-potholes --split test
+  /usr/bin/python3 models/training/evaluate.py --dataset ../shared/datasets/rdd2022-china-motorbike --split test --class crack
 
 Model: TorchScript file (default models/pothole-detector.pt, metadata from the .json next to it)
 or a training checkpoint (--checkpoint).  Protocol (documented in models/README.md):
 letterbox to the metadata input size -> network -> per-image decode with score > 0.001,
 class-aware greedy NMS IoU 0.5, max 300 detections -> COCO 101-point AP at IoU 0.50 and
 0.50:0.05:0.95; precision / recall / F1 at the shipped score threshold with at most 100 detections.
+One damage class is scored (--class pothole|crack, default pothole): detections are decoded with every
+reported class (as the Java decoder does) and then only those of the class, and the labels of the
+class (typed cracks as crack), are matched. A source not annotated for the class is refused for it
+(skipped, never scored as negatives).
 The last printed line is machine-readable:
   mAP50=0.1234 mAP50_95=0.1234 precision=0.1234 recall=0.1234 f1=0.1234 images=123
 """
@@ -21,8 +26,8 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from common import (Evaluator, annotated_rows, decode, label_source, letterbox, load_image, read_labels,  # noqa: E402
-                    read_split)
+from common import (Evaluator, annotated_rows, decode, label_source, letterbox, load_image, model_row,  # noqa: E402
+                    read_labels, read_split)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODELS_DIR = os.path.dirname(HERE)
@@ -68,6 +73,16 @@ def evaluate_cached(model, cache, gts, conf=0.001, iou=0.5, max_det=300, batch=8
     return ev
 
 
+def only_class(images, row):
+    """Evaluator images restricted to one class row (detections after the per-image cap over all
+    reported classes, as in the Java decoder), renumbered as class 0."""
+    out = []
+    for db, ds, dc, gb, gc in images:
+        m, g = dc == row, gc == row
+        out.append((db[m], ds[m], np.zeros(int(m.sum()), np.int64), gb[g], np.zeros(int(g.sum()), np.int64)))
+    return out
+
+
 def summary_line(ev, score_thr, n_images):
     m50, m5095 = ev.map()
     p, r, f1 = ev.prf(score_thr)
@@ -95,6 +110,8 @@ def main():
     ap.add_argument("--score", type=float, default=None, help="threshold for precision/recall/F1")
     ap.add_argument("--iou", type=float, default=None, help="NMS IoU (default from metadata, 0.5)")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--class", dest="cls", default="pothole", choices=["pothole", "crack"],
+                    help="damage class to score (default pothole; typed crack labels count as crack)")
     ap.add_argument("--json-out", default=None, help="also write the metrics as JSON here")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
@@ -106,7 +123,8 @@ def main():
             meta = json.load(f)
     W = a.width or meta.get("input", {}).get("width", 640)
     H = a.height or meta.get("input", {}).get("height", 640)
-    score = a.score if a.score is not None else meta.get("thresholds", {}).get("score", 0.25)
+    th = meta.get("thresholds", {})
+    score = a.score if a.score is not None else th.get("score_by_class", {}).get(a.cls, th.get("score", 0.25))
     iou = a.iou if a.iou is not None else meta.get("thresholds", {}).get("iou", 0.5)
     # metrics cover the reported classes (a prefix of "classes"); look-alike classes are not detections
     nc = len(meta.get("reported_classes", meta.get("classes", ["pothole"])))
@@ -115,18 +133,21 @@ def main():
         sys.exit("width and height must be multiples of 32")
     # ground truth: the dataset's ids mapped to the model's rows by the source's label table
     # (common.LABEL_SOURCES); a source not annotated for a reported class cannot score it
+    row = model_row(a.cls, classes)
+    if row is None or (row >= nc and not a.checkpoint):  # a checkpoint is scored on any of its rows
+        sys.exit(f"the model does not report {a.cls} (reported_classes {classes[:nc]})")
+    nc = max(nc, row + 1)
     ann = annotated_rows(a.dataset, classes, real_cracks=True)
-    missing = [classes[i] for i in range(nc) if not ann[i]]
-    if missing:
-        sys.exit(f"{a.dataset} ({label_source(a.dataset).name}) is not annotated for {missing}: "
-                 f"it cannot be evaluated for them")
+    if not ann[row]:
+        sys.exit(f"{a.dataset} ({label_source(a.dataset).name}) is not annotated for {a.cls}: "
+                 f"skipped for it (its images are no negatives for {a.cls})")
 
     model = load_checkpoint_model(a.checkpoint) if a.checkpoint else torch.jit.load(a.model, map_location="cpu").eval()
 
     split = a.split if os.path.isdir(os.path.join(a.dataset, "splits")) else None
     names = read_split(a.dataset, split)
     t0 = time.time()
-    ev = Evaluator(nc)
+    ev = Evaluator(1)
     for i in range(0, len(names), 8):
         imgs, gts = [], []
         for n in names[i:i + 8]:
@@ -134,7 +155,7 @@ def main():
             imgs.append(img)
             gts.append(read_labels(a.dataset, n, img.shape[1], img.shape[0], classes, real_cracks=True))
         sub = evaluate_images(model, imgs, gts, W, H, iou=iou, num_classes=nc)
-        ev.images.extend(sub.images)
+        ev.images.extend(only_class(sub.images, row))
     line, d = summary_line(ev, score, len(names))
     print(f"dataset={a.dataset} split={split or 'all'} input={W}x{H} score={score:.4f} iou={iou} "
           f"time={time.time() - t0:.1f}s", file=sys.stderr)

@@ -302,5 +302,49 @@ class SharedDatasetsTest(unittest.TestCase):
                 np.testing.assert_array_equal(c0, c1, n)
 
 
+class EvaluateClassTest(TempDatasets):
+    """evaluate.py --class: one damage class is scored; a source not annotated for it is refused."""
+
+    def run_main(self, *args):
+        import evaluate
+        argv = sys.argv
+        sys.argv = ["evaluate.py"] + list(args)
+        try:
+            evaluate.main()
+        finally:
+            sys.argv = argv
+
+    @unittest.skipIf(torch is None, "torch not installed")
+    def test_source_without_crack_labels_is_refused_for_cracks(self):
+        for name in ("chitholian-annotated-potholes", "some-subset"):
+            d = self.make(name, {"labels/a.txt": "0 0.5 0.5 0.2 0.1\n", "images/.keep": ""})
+            with self.assertRaises(SystemExit) as e:
+                self.run_main("--dataset", d, "--class", "crack", "--checkpoint", "unused.pt")
+            self.assertIn("is not annotated for crack", str(e.exception.code))
+
+    @unittest.skipIf(torch is None, "torch not installed")
+    def test_model_must_report_the_class(self):
+        d = self.make("rdd2022-china-motorbike", {"labels/a.txt": "1 0.5 0.5 0.2 0.1\n", "images/.keep": ""})
+        meta = os.path.join(self.root, "m.json")
+        with open(meta, "w") as f:
+            f.write('{"classes": ["pothole", "crack"], "reported_classes": ["pothole"], "thresholds": {"score": 0.3}}')
+        with self.assertRaises(SystemExit) as e:
+            self.run_main("--dataset", d, "--class", "crack", "--meta", meta)
+        self.assertIn("does not report crack", str(e.exception.code))
+
+    @unittest.skipIf(torch is None, "torch not installed")
+    def test_only_class_keeps_one_row_renumbered(self):
+        import evaluate
+        from common import Evaluator
+        ev = Evaluator(2)
+        ev.add([[0, 0, 10, 10], [20, 20, 30, 30], [40, 40, 50, 50]], [0.9, 0.8, 0.7], [0, 1, 1],
+               [[0, 0, 10, 10], [20, 20, 30, 30]], [1, 0])
+        (db, ds, dc, gb, gc), = evaluate.only_class(ev.images, 1)
+        np.testing.assert_array_equal(ds, [0.8, 0.7])
+        np.testing.assert_array_equal(dc, [0, 0])
+        np.testing.assert_array_equal(gb, [[0, 0, 10, 10]])
+        np.testing.assert_array_equal(gc, [0])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -224,6 +224,10 @@ def main():
     ap.add_argument("--lookalike-gain", type=float, default=None,
                     help="weight of the pothole class's 'no' at anchors assigned to a look-alike class "
                          "(default 1, or the checkpoint's)")
+    ap.add_argument("--ema-decay", type=float, default=0.998,
+                    help="decay of the EMA weights that are validated and exported (default 0.998: about 500 "
+                         "iterations of memory); e.g. 0.99 when a resumed run learns something new in few epochs, "
+                         "so the EMA does not lag the model by several epochs")
     ap.add_argument("--real-cracks", action="store_true", default=None,
                     help="also train the model's 'crack' row on the real sources' crack labels (dnit labels-crack/ "
                          "id 4, RDD2022 ids 1-3; see LABEL_SOURCES in common.py) and leave the crack row out of "
@@ -389,7 +393,7 @@ def main():
                               "lr_mult": lr_mults[k.split("_")[0]]} for k in groups],
                             lr=a.lr, betas=(0.9, 0.999))
     new_order = [n_ for k in groups for n_ in group_names[k]]
-    ema = EMA(model)
+    ema = EMA(model, decay=a.ema_decay)
     start_epoch, best, train_time, it_global, history = 0, -1.0, 0.0, 0, []
     train_cpu = 0.0  # CPU seconds of training epochs over all sessions that recorded it (train_cpu)
     if ck is not None:
@@ -417,6 +421,10 @@ def main():
         start_epoch, best = ck["epoch"], ck.get("best_fitness", -1.0)
         if widened is not None:
             best = -1.0  # a new model (more classes): best.pt is chosen among its own epochs
+        if a.real_cracks and not ck["args"].get("real_cracks"):
+            # real crack labels switched on: the selection score changes (pothole + crack, see
+            # selection_score), so best.pt is chosen among this model's own epochs
+            best = -1.0
         train_time, it_global = ck.get("train_time", 0.0), ck.get("iters", 0)
         train_cpu = ck.get("train_cpu", 0.0)
         try:
@@ -443,8 +451,11 @@ def main():
         f"look-alike gain {a.lookalike_gain}; real crack labels {'on' if a.real_cracks else 'off'}")
 
     csv_path = os.path.join(run_dir, "log.csv")
+    crack_row = class_names.index("crack") if a.real_cracks and "crack" in class_names else None
     fields = ["epoch", "time_utc", "train_min", "epoch_s", "cpu_min", "epoch_cpu_s", "lr", "images", "loss", "loss_box", "loss_cls"] + \
-             [f"val_map50_{n}" for n in names] + [f"val_map50_95_{n}" for n in names] + ["val_map50_mean", "best"]
+             [f"val_map50_{n}" for n in names] + [f"val_map50_95_{n}" for n in names] + \
+             ([f"val_pothole_ap50_{n}" for n in names] + [f"val_crack_ap50_{n}" for n in names]
+              if crack_row is not None else []) + ["val_map50_mean", "best"]
     rows = []
     if os.path.isfile(csv_path):
         with open(csv_path) as f:
@@ -529,14 +540,22 @@ def main():
         t_train = time.time() - t0
         epoch += 1
         # ---------------- validation (EMA weights)
-        vals = {}
+        vals, per_class = {}, {}
         for c in val_caches:
             gts = list(zip(c.src.boxes, c.src.classes))
-            ev = evaluate_cached(ema.ema, c, gts)
+            # with real cracks the crack row is reported as well (as the shipped metadata's
+            # reported_classes ["pothole", "crack"] makes the Java decoder do)
+            ev = evaluate_cached(ema.ema, c, gts, num_classes=1 if crack_row is None else crack_row + 1)
             # mAP@0.5:0.95 only every 5th epoch (matching at 10 IoUs costs time on 2 cores)
             vals[c.src.name] = ev.map() if epoch % 5 == 0 or epoch == a.epochs else (ev.map50(), float("nan"))
-        core = [vals[n][0] for n in names if n in [os.path.basename(d.rstrip("/")) for d in data_dirs]]
-        fitness = float(np.mean(core)) if core else 0.0
+            if crack_row is not None:
+                per_class[c.src.name] = class_ap50(ev, [0, crack_row])
+        core_names = [n for n in names if n in [os.path.basename(d.rstrip("/")) for d in data_dirs]]
+        if crack_row is None:
+            core = [vals[n][0] for n in core_names]
+            fitness = float(np.mean(core)) if core else 0.0
+        else:
+            fitness = selection_score({n: per_class[n] for n in core_names})
         is_best = fitness > best
         if is_best:
             best = fitness
@@ -556,13 +575,20 @@ def main():
                "loss_cls": f"{s_cls / max(nb, 1):.4f}", "val_map50_mean": f"{fitness:.4f}", "best": int(is_best)}
         for n in names:
             row[f"val_map50_{n}"] = f"{vals[n][0]:.4f}"
+            if crack_row is not None:
+                (pa, pn), (ca, cn) = per_class[n]
+                row[f"val_pothole_ap50_{n}"] = "" if pn < MIN_SELECT_GT else f"{pa:.4f}"
+                row[f"val_crack_ap50_{n}"] = "" if cn < MIN_SELECT_GT else f"{ca:.4f}"
             row[f"val_map50_95_{n}"] = "" if np.isnan(vals[n][1]) else f"{vals[n][1]:.4f}"
         rows.append(row)
         with open(csv_path, "a", newline="") as f:
             csv.DictWriter(f, fieldnames=fields).writerow(row)
         save_plot(rows, os.path.join(run_dir, "curves.png"), names)
         log(f"== epoch {epoch} done: train {t_train:.0f}s total {ep_s:.0f}s cpu {ep_cpu:.0f}s loss {row['loss']} | " +
-            " ".join(f"{n}: mAP50 {vals[n][0]:.4f} mAP50-95 {vals[n][1]:.4f}" for n in names) +
+            " ".join(f"{n}: mAP50 {vals[n][0]:.4f} mAP50-95 {vals[n][1]:.4f}" +
+                     (f" (pothole AP50 {per_class[n][0][0]:.4f} n={per_class[n][0][1]}, crack AP50 "
+                      f"{per_class[n][1][0]:.4f} n={per_class[n][1][1]})" if crack_row is not None else "")
+                     for n in names) +
             f" | mean {fitness:.4f}{' (best)' if is_best else ''}")
         ckd = make_ck(model, ema, opt, epoch, best, train_time, it_global, a, train_cpu)
         torch.save(ckd, os.path.join(run_dir, "last.pt.tmp"))
@@ -586,6 +612,32 @@ def main():
         else:
             log("no best.pt to export")
     log("done")
+
+
+# A class enters the selection score on a source's val split only with at least this many boxes
+# there (rdd2022-china-motorbike has 4 val potholes: its pothole AP would be noise).
+MIN_SELECT_GT = 20
+
+
+def class_ap50(ev, rows):
+    """[(AP@0.5, number of ground-truth boxes)] per class row of an Evaluator."""
+    from common import ap_101
+    out = []
+    for c in rows:
+        _, tp, n_gt = ev._tp_lists(c, 0.5)
+        out.append((ap_101(tp, n_gt) if n_gt else float("nan"), n_gt))
+    return out
+
+
+def selection_score(per_source):
+    """With real cracks: mean of (mean pothole AP@0.5, mean crack AP@0.5) over the sources whose val
+    split has at least MIN_SELECT_GT boxes of the class; {source: [(pothole ap, n), (crack ap, n)]}."""
+    parts = []
+    for k in (0, 1):
+        aps = [v[k][0] for v in per_source.values() if v[k][1] >= MIN_SELECT_GT]
+        if aps:
+            parts.append(float(np.mean(aps)))
+    return float(np.mean(parts)) if parts else 0.0
 
 
 def make_ck(model, ema, opt, epoch, best, train_time, iters, a, train_cpu=0.0):

@@ -38,7 +38,7 @@ import java.util.Objects;
  * @param iouThreshold NMS IoU threshold
  * @param maxDetections cap on detections per frame after NMS
  * @param classScoreThresholds score thresholds of single output rows, by output class name
- *     ({@code thresholds.score_per_class} in the metadata, optional: a model may choose a
+ *     ({@code thresholds.score_by_class} in the metadata, optional: a model may choose a
  *     threshold per class on validation data, e.g. a lower one for cracks than for potholes)
  */
 public record ModelSpec(
@@ -108,6 +108,32 @@ public record ModelSpec(
             t[r] = scoreThreshold(r);
         }
         return t;
+    }
+
+    /**
+     * The score threshold for detections of type {@code t}: its output row's (a typed crack comes
+     * from the {@code crack} row), else the model's.
+     */
+    public float scoreThreshold(DamageType t) {
+        Float own = classScoreThresholds.get(t.wireName());
+        if (own == null && t.isCrack()) {
+            own = classScoreThresholds.get(DamageType.CRACK.wireName());
+        }
+        return own != null ? own : scoreThreshold;
+    }
+
+    /** The score threshold of an evaluated class name ({@code pothole}, {@code crack}). */
+    public float scoreThreshold(String className) {
+        return scoreThreshold(DamageType.fromName(className));
+    }
+
+    /** The lowest threshold of any row: what a decoder keeps before the per-row thresholds. */
+    public float scoreFloor() {
+        float min = scoreThreshold;
+        for (float v : classScoreThresholds.values()) {
+            min = Math.min(min, v);
+        }
+        return min;
     }
 
     /** The damage type output row {@code row} reports, or null for a look-alike class. */
@@ -181,11 +207,11 @@ public record ModelSpec(
                 classes.add(DamageType.fromName(c.asText()));
             }
             Map<String, Float> perClass = new LinkedHashMap<>();
-            JsonNode perClassNode = thresholds.get("score_per_class");
+            JsonNode perClassNode = thresholds.get("score_by_class");
             if (perClassNode != null && !perClassNode.isNull()) {
                 if (!perClassNode.isObject()) {
                     throw new IllegalArgumentException("model metadata " + metadataFile
-                            + ": thresholds.score_per_class must be an object of class name to score");
+                            + ": thresholds.score_by_class must be an object of class name to score");
                 }
                 perClassNode.fields().forEachRemaining(e -> perClass.put(e.getKey(), (float) e.getValue().asDouble(-1)));
             }

@@ -88,6 +88,15 @@ public final class YoloDecoder {
         return out;
     }
 
+    /**
+     * Candidates scoring at least the threshold of their damage type ({@link ModelSpec#scoreThreshold(DamageType)}:
+     * the metadata's {@code thresholds.score_by_class}, else its one {@code score}), in anchor order.
+     * The best class of an anchor is chosen first, as in {@link #decode(float[], int, float)}.
+     */
+    public List<Candidate> decode(float[] output, int anchors, ModelSpec spec) {
+        return decode(output, anchors, spec.rowScoreThresholds());
+    }
+
     /** The damage type of a candidate's class row (never a look-alike: those are not candidates). */
     public DamageType type(int classIndex) {
         return rows[classIndex];

@@ -33,10 +33,32 @@ public final class DatasetEvaluator {
         this.spec = spec;
     }
 
-    /** Scores the given images of a dataset; {@code progress} gets the count done. */
+    /** Scores the given images of a dataset for potholes; {@code progress} gets the count done. */
     public DetectionMetrics.Summary evaluate(Path dataset, List<String> names, IntConsumer progress) {
+        return evaluate(dataset, names, LabelSources.POTHOLE, progress);
+    }
+
+    /**
+     * Scores the given images of a dataset for one damage class, {@code pothole} or {@code crack}
+     * (typed crack labels and detections count as {@code crack}). Detections are decoded with
+     * every reported class, as in {@code detect}, and the cap of 300 per image applies to them all;
+     * then only those of the evaluated class, and only labels of it, are scored.
+     *
+     * @throws InputException if the model does not report the class, or the dataset's source is not
+     *     annotated for it (such a source is skipped for the class, never scored as negatives)
+     */
+    public DetectionMetrics.Summary evaluate(Path dataset, List<String> names, String evaluated, IntConsumer progress) {
+        LabelSources.Source source = LabelSources.of(dataset);
+        if (!source.annotates(evaluated)) {
+            throw new InputException(dataset + " (" + source.name() + ") is not annotated for " + evaluated
+                    + ": skipped for it (its images are no negatives for " + evaluated + ")");
+        }
+        if (spec.classes().stream().noneMatch(t -> isEvaluated(t, evaluated))) {
+            throw new InputException("the model " + spec.version() + " does not report " + evaluated
+                    + " (reported_classes in its metadata)");
+        }
         ModelSpec evalSpec = spec.withThresholds(MAP_SCORE_FLOOR, spec.iouThreshold(), MAP_MAX_DETECTIONS);
-        DetectionMetrics metrics = new DetectionMetrics(spec.classes().size());
+        DetectionMetrics metrics = new DetectionMetrics(1);
         try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(evalSpec);
                 Detector detector = model.newDetector(new StageTimes())) {
             int done = 0;
@@ -49,29 +71,34 @@ public final class DatasetEvaluator {
                 List<DetectionMetrics.Scored> scored = new ArrayList<>();
                 try (Frame frame = new Frame(done, file.toString(), null, img)) {
                     for (Detection d : detector.detect(frame)) {
-                        scored.add(new DetectionMetrics.Scored(spec.classes().indexOf(d.type()), d.box(), d.score()));
+                        if (isEvaluated(d.type(), evaluated)) {
+                            scored.add(new DetectionMetrics.Scored(0, d.box(), d.score()));
+                        }
                     }
-                    metrics.add(scored, reportedTruth(GroundTruth.labels(dataset, name, frame.width(), frame.height())));
+                    metrics.add(scored, truthOf(GroundTruth.labels(source, dataset, name, frame.width(), frame.height()),
+                            evaluated));
                 }
                 progress.accept(++done);
             }
         }
-        return metrics.summary(spec.scoreThreshold());
+        return metrics.summary(spec.scoreThreshold(evaluated));
+    }
+
+    /** True if detections of type {@code t} count as the evaluated class. */
+    static boolean isEvaluated(DamageType t, String evaluated) {
+        return LabelSources.CRACK.equals(evaluated) ? t.isCrack() : t.wireName().equals(evaluated);
     }
 
     /**
-     * Ground truth of the reported classes, renumbered like the detections. A label's class id is
-     * the model's output row; look-alike labels (rendered manhole covers, say) are not damage to
-     * find, so they are neither hits nor misses.
+     * The labels of the evaluated class (typed cracks as {@code crack}), as class 0. Labels of other
+     * classes (look-alikes such as rendered manhole covers, or potholes when scoring cracks) are
+     * neither hits nor misses.
      */
-    private List<GroundTruth.Box> reportedTruth(List<GroundTruth.Box> labels) {
+    static List<GroundTruth.Box> truthOf(List<GroundTruth.Label> labels, String evaluated) {
         List<GroundTruth.Box> out = new ArrayList<>();
-        for (GroundTruth.Box b : labels) {
-            if (b.classId() >= 0 && b.classId() < spec.outputClasses().size()) {
-                DamageType t = spec.reportedType(b.classId());
-                if (t != null) {
-                    out.add(new GroundTruth.Box(spec.classes().indexOf(t), b.box()));
-                }
+        for (GroundTruth.Label l : labels) {
+            if (LabelSources.evaluatedClass(l.className()).equals(evaluated)) {
+                out.add(new GroundTruth.Box(0, l.box()));
             }
         }
         return out;

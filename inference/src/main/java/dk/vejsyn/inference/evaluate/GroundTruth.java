@@ -45,7 +45,68 @@ public final class GroundTruth {
         }
     }
 
-    /** The labelled boxes of one image of the given pixel size; none when it has no label file. */
+    /** A labelled box in image pixels with its class name after the source's label table. */
+    public record Label(String className, PixelBox box) {}
+
+    /**
+     * The labelled boxes of one image, from every label folder of its source, each dataset id
+     * mapped to a class name by the source's table ({@link LabelSources}); none when it has no
+     * label files. An id the table does not list, or a malformed line, is an error naming the file
+     * and line: nothing is passed through.
+     */
+    public static List<Label> labels(LabelSources.Source source, Path dataset, String imageName, int width, int height) {
+        String stem = imageName.contains(".") ? imageName.substring(0, imageName.lastIndexOf('.')) : imageName;
+        List<Label> out = new ArrayList<>();
+        for (LabelSources.Folder folder : source.folders()) {
+            Path f = dataset.resolve(folder.folder()).resolve(stem + ".txt");
+            if (!Files.isRegularFile(f)) {
+                continue;
+            }
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(f);
+            } catch (IOException e) {
+                throw new InputException("cannot read " + f + ": " + e.getMessage(), e);
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i).strip();
+                if (line.isEmpty()) {
+                    continue;
+                }
+                String[] v = line.split("\\s+");
+                double c;
+                double cx;
+                double cy;
+                double w;
+                double h;
+                try {
+                    if (v.length < 5) {
+                        throw new NumberFormatException();
+                    }
+                    c = Double.parseDouble(v[0]);
+                    cx = Double.parseDouble(v[1]);
+                    cy = Double.parseDouble(v[2]);
+                    w = Double.parseDouble(v[3]);
+                    h = Double.parseDouble(v[4]);
+                } catch (NumberFormatException e) {
+                    throw new InputException(f + ":" + (i + 1) + ": expected 'class cx cy w h', got '" + line + "'");
+                }
+                if (c != Math.rint(c) || !folder.ids().containsKey((int) c)) {
+                    throw new InputException(f + ":" + (i + 1) + ": class id " + v[0] + " is not in the label table of "
+                            + source.name() + " " + folder.folder() + "/ (ids " + new java.util.TreeSet<>(folder.ids().keySet())
+                            + "); add it to LabelSources and LABEL_SOURCES in models/training/common.py");
+                }
+                out.add(new Label(folder.ids().get((int) c), new PixelBox((cx - w / 2) * width, (cy - h / 2) * height,
+                        (cx + w / 2) * width, (cy + h / 2) * height)));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The boxes of {@code labels/} of one image with the dataset's own class ids, unmapped; none
+     * when it has no label file. Evaluation uses {@link #labels(LabelSources.Source, Path, String, int, int)}.
+     */
     public static List<Box> labels(Path dataset, String imageName, int width, int height) {
         String stem = imageName.contains(".") ? imageName.substring(0, imageName.lastIndexOf('.')) : imageName;
         Path f = dataset.resolve("labels").resolve(stem + ".txt");

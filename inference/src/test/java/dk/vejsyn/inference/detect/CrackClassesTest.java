@@ -66,7 +66,7 @@ class CrackClassesTest {
     @Test
     void aPerClassThresholdHoldsForItsRowOnly(@TempDir Path dir) throws IOException {
         ModelSpec s = spec(dir, "[\"pothole\", \"crack\"]",
-                "{\"score\": 0.3, \"score_per_class\": {\"crack\": 0.4}, \"iou\": 0.45}");
+                "{\"score\": 0.3, \"score_by_class\": {\"crack\": 0.4}, \"iou\": 0.45}");
         assertThat(s.scoreThreshold()).isEqualTo(0.3f);
         assertThat(s.scoreThreshold(0)).isEqualTo(0.3f);
         assertThat(s.scoreThreshold(1)).isEqualTo(0.4f);
@@ -75,14 +75,14 @@ class CrackClassesTest {
         assertThat(decoder.decode(tensor(CRACK_0_35, POTHOLE_0_5), 2, s.rowScoreThresholds()))
                 .extracting(x -> decoder.type(x.classIndex())).containsExactly(DamageType.POTHOLE);
 
-        ModelSpec lower = spec(dir, "[\"pothole\", \"crack\"]", "{\"score\": 0.5, \"score_per_class\": {\"crack\": 0.2}}");
+        ModelSpec lower = spec(dir, "[\"pothole\", \"crack\"]", "{\"score\": 0.5, \"score_by_class\": {\"crack\": 0.2}}");
         var c = new YoloDecoder(lower).decode(tensor(CRACK_0_35, POTHOLE_0_5), 2, lower.rowScoreThresholds());
         assertThat(c).extracting(YoloDecoder.Candidate::score).containsExactly(0.35f, 0.5f);
     }
 
     @Test
     void perClassThresholdsSurviveOtherCopiesButAnExplicitScoreReplacesThem(@TempDir Path dir) throws IOException {
-        ModelSpec s = spec(dir, "[\"pothole\", \"crack\"]", "{\"score\": 0.3, \"score_per_class\": {\"crack\": 0.4}}");
+        ModelSpec s = spec(dir, "[\"pothole\", \"crack\"]", "{\"score\": 0.3, \"score_by_class\": {\"crack\": 0.4}}");
         assertThat(s.withInputSize(320, 320).scoreThreshold(1)).isEqualTo(0.4f);
         assertThat(s.withIouThreshold(0.6f).scoreThreshold(1)).isEqualTo(0.4f);
         ModelSpec explicit = s.withThresholds(0.1f, 0.5f, 100);
@@ -92,12 +92,12 @@ class CrackClassesTest {
 
     @Test
     void badPerClassThresholdsAreRefusedWithTheirName(@TempDir Path dir) {
-        assertThatThrownBy(() -> spec(dir, "[\"pothole\"]", "{\"score\": 0.3, \"score_per_class\": {\"pothhole\": 0.4}}"))
+        assertThatThrownBy(() -> spec(dir, "[\"pothole\"]", "{\"score\": 0.3, \"score_by_class\": {\"pothhole\": 0.4}}"))
                 .hasMessageContaining("'pothhole', which is not an output class");
-        assertThatThrownBy(() -> spec(dir, "[\"pothole\"]", "{\"score\": 0.3, \"score_per_class\": {\"crack\": 1.4}}"))
+        assertThatThrownBy(() -> spec(dir, "[\"pothole\"]", "{\"score\": 0.3, \"score_by_class\": {\"crack\": 1.4}}"))
                 .hasMessageContaining("score threshold of class crack must be in [0, 1]");
-        assertThatThrownBy(() -> spec(dir, "[\"pothole\"]", "{\"score\": 0.3, \"score_per_class\": [0.4]}"))
-                .hasMessageContaining("score_per_class must be an object");
+        assertThatThrownBy(() -> spec(dir, "[\"pothole\"]", "{\"score\": 0.3, \"score_by_class\": [0.4]}"))
+                .hasMessageContaining("score_by_class must be an object");
     }
 
     @Test

@@ -79,12 +79,36 @@ class DecodingTest {
                 .hasMessageContaining("reported class alligator_crack is not an output class");
     }
 
+    @Test
+    void eachDamageTypeKeepsToItsOwnThreshold(@TempDir Path dir) throws IOException {
+        ModelSpec spec = specWith(dir, "[\"pothole\", \"crack\", \"patch\"]", "[\"pothole\", \"crack\"]",
+                "\"score\": 0.3, \"score_by_class\": {\"pothole\": 0.3, \"crack\": 0.15}");
+        assertThat(spec.classes()).containsExactly(DamageType.POTHOLE, DamageType.CRACK);
+        float[] out = tensor(3,
+                new float[] {100, 100, 20, 10, 0.35f, 0.1f, 0.0f},  // pothole above 0.3
+                new float[] {200, 100, 20, 20, 0.25f, 0.1f, 0.0f},  // pothole below 0.3: dropped
+                new float[] {300, 100, 60, 4, 0.1f, 0.2f, 0.0f},    // crack above 0.15
+                new float[] {400, 100, 60, 4, 0.05f, 0.12f, 0.0f},  // crack below 0.15: dropped
+                new float[] {500, 100, 20, 20, 0.1f, 0.16f, 0.2f}); // a patch (look-alike): nothing
+        var c = new YoloDecoder(spec).decode(out, 5, spec);
+        assertThat(c).extracting(YoloDecoder.Candidate::score).containsExactly(0.35f, 0.2f);
+        assertThat(c).extracting(x -> new YoloDecoder(spec).type(x.classIndex()))
+                .containsExactly(DamageType.POTHOLE, DamageType.CRACK);
+        // without per-type thresholds, one threshold for all
+        ModelSpec one = specWith(dir, "[\"pothole\", \"crack\"]", null);
+        assertThat(new YoloDecoder(one).decode(tensor(2, new float[] {300, 100, 60, 4, 0.1f, 0.2f}), 1, one)).isEmpty();
+    }
+
     private static ModelSpec specWith(Path dir, String classes, String reported) throws IOException {
+        return specWith(dir, classes, reported, "\"score\": 0.3");
+    }
+
+    private static ModelSpec specWith(Path dir, String classes, String reported, String thresholds) throws IOException {
         Files.write(dir.resolve("m.pt"), new byte[0]);
         Path json = dir.resolve("m.json");
         Files.writeString(json, "{\"input\": {\"width\": 640, \"height\": 640}, \"classes\": " + classes
                 + (reported == null ? "" : ", \"reported_classes\": " + reported)
-                + ", \"thresholds\": {\"score\": 0.3}}");
+                + ", \"thresholds\": {" + thresholds + "}}");
         return ModelSpec.load(json);
     }
 
