@@ -134,8 +134,10 @@ def main():
     # ground truth: the dataset's ids mapped to the model's rows by the source's label table
     # (common.LABEL_SOURCES); a source not annotated for a reported class cannot score it
     row = model_row(a.cls, classes)
-    if row is None or (row >= nc and not a.checkpoint):  # a checkpoint is scored on any of its rows
-        sys.exit(f"the model does not report {a.cls} (reported_classes {classes[:nc]})")
+    # A row the metadata does not report (e.g. crack before it is good enough) is still measured,
+    # decoded as if reported, as the Java evaluator does; only a class with no row is refused.
+    if row is None:
+        sys.exit(f"the model has no {a.cls} output (classes {classes})")
     nc = max(nc, row + 1)
     ann = annotated_rows(a.dataset, classes, real_cracks=True)
     if not ann[row]:

@@ -11,14 +11,15 @@ DATA="${VEJSYN_DATASETS:-$ROOT/../shared/datasets}"
 N="${1:-40}"
 META="$ROOT/models/pothole-detector.json"
 VERSION="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["version"])' "$META")"
-REPORTED="$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(" ".join(m.get("reported_classes", m["classes"])))' "$META")"
+# Every class the model has an output row for is measured, reported or not (crack, for now).
+OUTPUTS="$(python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); print(" ".join(m["classes"]))' "$META")"
 mkdir -p "$ROOT/models/parity"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 for pair in dnit-brazil-highway-potholes:pothole chitholian-annotated-potholes:pothole \
             dnit-brazil-highway-potholes:crack rdd2022-china-motorbike:crack; do
   src="${pair%%:*}"; cls="${pair##*:}"
-  [[ " $REPORTED " == *" $cls "* ]] || { echo "$src $cls: the model does not report $cls, skipped"; continue; }
+  [[ " $OUTPUTS " == *" $cls "* ]] || { echo "$src $cls: the model has no $cls output, skipped"; continue; }
   [[ -d "$DATA/$src" ]] || { echo "$src: not in $DATA, skipped"; continue; }
   sub="$tmp/$src"
   rm -rf "$sub"

@@ -252,6 +252,20 @@ public record ModelSpec(
                 outputClasses, classes, score, iou, maxDet, Map.of());
     }
 
+    /**
+     * A copy that reports {@code extra} too, for measuring an output row the product does not report
+     * (a look-alike row the model was trained on, such as {@code crack} before it is good enough).
+     */
+    public ModelSpec alsoReporting(DamageType extra) {
+        if (classes.contains(extra)) {
+            return this;
+        }
+        List<DamageType> more = new ArrayList<>(classes);
+        more.add(extra);
+        return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,
+                outputClasses, more, scoreThreshold, iouThreshold, maxDetections, classScoreThresholds);
+    }
+
     /** A copy with another NMS IoU threshold; the score thresholds stay the model's. */
     public ModelSpec withIouThreshold(float iou) {
         return new ModelSpec(modelFile, name, version, inputWidth, inputHeight, scale, padValue,

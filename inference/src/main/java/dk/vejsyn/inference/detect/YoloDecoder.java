@@ -65,16 +65,19 @@ public final class YoloDecoder {
         }
         List<Candidate> out = new ArrayList<>();
         for (int i = 0; i < anchors; i++) {
+            // The anchor's best class first (the first of equal ones, as numpy's argmax), then that
+            // class's threshold: a look-alike that wins keeps the anchor from every damage type,
+            // as in the Python reference (common.decode).
             int best = -1;
             float bestScore = Float.NEGATIVE_INFINITY;
             for (int c = 0; c < classes; c++) {
                 float s = output[(4 + c) * anchors + i];
-                if (s >= rowThresholds[c] && s >= bestScore) {
+                if (s > bestScore || (best < 0 && !Float.isNaN(s))) {
                     best = c;
                     bestScore = s;
                 }
             }
-            if (best < 0 || Float.isNaN(bestScore) || rows[best] == null) {
+            if (best < 0 || Float.isNaN(bestScore) || rows[best] == null || !(bestScore >= rowThresholds[best])) {
                 continue;
             }
             float w = output[2 * anchors + i];

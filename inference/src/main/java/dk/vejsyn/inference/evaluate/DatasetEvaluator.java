@@ -44,7 +44,10 @@ public final class DatasetEvaluator {
      * every reported class, as in {@code detect}, and the cap of 300 per image applies to them all;
      * then only those of the evaluated class, and only labels of it, are scored.
      *
-     * @throws InputException if the model does not report the class, or the dataset's source is not
+     * <p>A class the model has an output row for but does not report (its metadata's
+     * {@code reported_classes}) is measured all the same, decoded as if it were reported.
+     *
+     * @throws InputException if the model has no output for the class, or the dataset's source is not
      *     annotated for it (such a source is skipped for the class, never scored as negatives)
      */
     public DetectionMetrics.Summary evaluate(Path dataset, List<String> names, String evaluated, IntConsumer progress) {
@@ -53,11 +56,17 @@ public final class DatasetEvaluator {
             throw new InputException(dataset + " (" + source.name() + ") is not annotated for " + evaluated
                     + ": skipped for it (its images are no negatives for " + evaluated + ")");
         }
+        ModelSpec measured = spec;
         if (spec.classes().stream().noneMatch(t -> isEvaluated(t, evaluated))) {
-            throw new InputException("the model " + spec.version() + " does not report " + evaluated
-                    + " (reported_classes in its metadata)");
+            // A row the product does not report (yet) is still measured: that is how it is judged.
+            DamageType row = DamageType.fromName(evaluated);
+            if (!spec.outputClasses().contains(row.wireName())) {
+                throw new InputException("the model " + spec.version() + " has no " + evaluated + " output (classes "
+                        + spec.outputClasses() + " in its metadata)");
+            }
+            measured = spec.alsoReporting(row);
         }
-        ModelSpec evalSpec = spec.withThresholds(MAP_SCORE_FLOOR, spec.iouThreshold(), MAP_MAX_DETECTIONS);
+        ModelSpec evalSpec = measured.withThresholds(MAP_SCORE_FLOOR, spec.iouThreshold(), MAP_MAX_DETECTIONS);
         DetectionMetrics metrics = new DetectionMetrics(1);
         try (DjlDetector.DetectorModel model = DjlDetector.DetectorModel.load(evalSpec);
                 Detector detector = model.newDetector(new StageTimes())) {

@@ -42,8 +42,8 @@ class EvaluatorParityTest {
         Path datasets = ROOT.resolve("../shared/datasets").normalize();
         assumeTrue(Files.isDirectory(datasets.resolve(source)), "../shared/datasets not beside the repository");
         ModelSpec spec = ModelSpec.load(ModelSpec.defaultMetadataFile());
-        boolean reported = spec.classes().stream().anyMatch(t -> DatasetEvaluator.isEvaluated(t, damageClass));
-        assumeTrue(reported, "the shipped model does not report " + damageClass);
+        // A row the shipped model does not report (crack, for now) is measured all the same.
+        assumeTrue(spec.outputClasses().contains(damageClass), "the shipped model has no " + damageClass + " output");
         List<String> lines;
         Path figures = ROOT.resolve("models/parity/" + source + ("pothole".equals(damageClass) ? "" : "-" + damageClass) + ".txt");
         try (Stream<String> s = Files.lines(figures)) {

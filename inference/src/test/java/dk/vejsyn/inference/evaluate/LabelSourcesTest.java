@@ -126,16 +126,25 @@ class LabelSourcesTest {
     }
 
     @Test
-    void aModelThatDoesNotReportTheClassIsRefused(@TempDir Path dir) throws IOException {
+    void aModelWithoutAnOutputForTheClassIsRefusedAndAnUnreportedRowIsMeasured(@TempDir Path dir) throws IOException {
         Path ds = dataset(dir, "rdd2022-china-motorbike");
         Path meta = dir.resolve("m.json");
         Files.writeString(meta, "{\"version\": \"t\", \"input\": {\"width\": 64, \"height\": 64},"
-                + " \"classes\": [\"pothole\", \"crack\"], \"reported_classes\": [\"pothole\"],"
+                + " \"classes\": [\"pothole\", \"patch\"], \"reported_classes\": [\"pothole\"],"
                 + " \"thresholds\": {\"score\": 0.3}}");
         Files.createFile(dir.resolve("m.pt"));
         DatasetEvaluator evaluator = new DatasetEvaluator(ModelSpec.load(meta));
         assertThatThrownBy(() -> evaluator.evaluate(ds, List.of("a.jpg"), "crack", n -> { }))
-                .isInstanceOf(InputException.class).hasMessageContaining("does not report crack");
+                .isInstanceOf(InputException.class).hasMessageContaining("has no crack output");
+
+        // A crack row the product does not report is decoded as if reported when it is measured.
+        Files.writeString(meta, "{\"version\": \"t\", \"input\": {\"width\": 64, \"height\": 64},"
+                + " \"classes\": [\"pothole\", \"crack\"], \"reported_classes\": [\"pothole\"],"
+                + " \"thresholds\": {\"score\": 0.3}}");
+        ModelSpec unreported = ModelSpec.load(meta);
+        assertThat(unreported.classes()).containsExactly(DamageType.POTHOLE);
+        assertThat(unreported.alsoReporting(DamageType.CRACK).classes()).containsExactly(DamageType.POTHOLE, DamageType.CRACK);
+        assertThat(unreported.alsoReporting(DamageType.POTHOLE)).isSameAs(unreported);
     }
 
     @Test
