@@ -182,6 +182,7 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/v1/drives").access(roles(Role.VEHICLE, Role.PLANNER))
                         .requestMatchers(HttpMethod.GET, "/api/v1/jobs/*").access(roles(Role.VEHICLE, Role.VIEWER))
                         .requestMatchers(HttpMethod.POST, "/api/v1/vehicles/{vehicle}/frames").access(ownVehicle())
+                        .requestMatchers(HttpMethod.POST, "/api/v1/vehicles/{vehicle}/observations").access(ownVehicle())
                         .anyRequest().denyAll());
         return http.build();
     }
