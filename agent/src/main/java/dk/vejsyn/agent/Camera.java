@@ -39,6 +39,7 @@ public final class Camera implements AutoCloseable {
     private Instant start;
     private long index = -1;
     private long skippedAsPast;
+    private boolean playing;
 
     static {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
@@ -120,10 +121,18 @@ public final class Camera implements AutoCloseable {
             Instant time;
             if (file) {
                 time = start.plus(f.timestamp, ChronoUnit.MICROS);
-                Optional<Instant> now = fixes.gpsTime(Instant.now());
-                if (now.isPresent() && now.get().isAfter(time.plusSeconds(1))) {
-                    skippedAsPast++;
-                    continue;
+                if (!playing) {
+                    // Until the GPS clock is known nothing can be placed anyway.
+                    while (fixes.gpsTime(Instant.now()).isEmpty()) {
+                        Thread.sleep(50);
+                    }
+                    // Only before the first frame: once playing, a frame handed over late (a busy CPU)
+                    // is still the frame filmed at its time, and the sampler sees every one, as in batch.
+                    if (fixes.gpsTime(Instant.now()).get().isAfter(time.plusSeconds(1))) {
+                        skippedAsPast++;
+                        continue;
+                    }
+                    playing = true;
                 }
                 // Real pace on the GPS clock (between fixes this machine's clock).
                 while (true) {

@@ -82,7 +82,8 @@ public final class GpsdClient implements GpsReceiver {
             } catch (InterruptedException e) {
                 return;
             }
-            backoffMs = Math.min(5000, backoffMs * 2);
+            // gpsd runs on the vehicle itself: reconnecting often costs nothing, and fixes missed cost frames.
+            backoffMs = Math.min(1000, backoffMs * 2);
         }
     }
 

@@ -91,7 +91,7 @@ public final class OutboxSender implements AutoCloseable {
                 }
                 if (error == null) {
                     if (failing) {
-                        log.info("link back: sending the outbox ({} items waiting)", outbox.stats().items());
+                        log.info("link back: sending the outbox again ({} items still waiting)", outbox.stats().items());
                         failing = false;
                     }
                     backoff = MIN_BACKOFF;

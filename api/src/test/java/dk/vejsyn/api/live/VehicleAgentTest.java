@@ -311,6 +311,7 @@ class VehicleAgentTest {
             last = m.group(0);
         }
         assertThat(last).as("the agent's summary").isNotNull();
+        assertThat(agent.log()).as("every frame of the drive had its fixes (time alignment as in batch)").contains("no fix 0)");
         // Read by the benchmark notes (docs/BENCHMARKS.md, "On the vehicle").
         Files.writeString(Path.of("target", "agent-bytes-per-km-" + mode + ".txt"), last + "\n");
         System.out.println("agent " + mode + ": " + last);
@@ -421,12 +422,13 @@ class VehicleAgentTest {
     /**
      * The drive's GPS as a live receiver: its fixes written as NMEA RMC sentences re-timed to start at
      * {@link #start} (now, since the service refuses frames older than its inbox retention), replayed
-     * by {@code gpsfake} at one sentence per second into a gpsd of its own on {@link #port}. Three fixes
-     * before the drive's first, on the same line, let gpsd recognise the receiver before the drive
-     * starts (it reports from the third sentence on), so the first frame is placed as in batch.
+     * by {@code gpsfake} at one sentence per second into a gpsd of its own on {@link #port}. Eight fixes
+     * before the drive's first, on the same line, let gpsd recognise the receiver (it reports from
+     * the third sentence on) and the agent connect (gpsfake starts gpsd) before the drive starts, so
+     * the first frame is placed as in batch.
      */
     static final class Drive implements AutoCloseable {
-        static final int LEAD = 3;
+        static final int LEAD = 8;
         final Instant start = Instant.now().plusSeconds(30).truncatedTo(ChronoUnit.SECONDS);
         final int port = freePort();
         final Path nmea;
