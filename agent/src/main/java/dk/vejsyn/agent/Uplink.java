@@ -51,6 +51,12 @@ public final class Uplink implements AutoCloseable {
     private final AgentConfig config;
     private final Mqtt5AsyncClient mqtt;
     private final HttpClient http;
+    /** HTTP sends block: threads of their own, not the common pool (one thread on a 2-core unit). */
+    private final java.util.concurrent.ExecutorService posting = java.util.concurrent.Executors.newFixedThreadPool(4, r -> {
+        Thread t = new Thread(r, "vejsyn-agent-http");
+        t.setDaemon(true);
+        return t;
+    });
 
     public Uplink(AgentConfig config) {
         this.config = config;
@@ -91,7 +97,7 @@ public final class Uplink implements AutoCloseable {
             return publish(item);
         }
         if (http != null) {
-            return CompletableFuture.supplyAsync(() -> post(item));
+            return CompletableFuture.supplyAsync(() -> post(item), posting);
         }
         return CompletableFuture.completedFuture(new Answer(Result.RETRY, Duration.ZERO, "broker not connected"));
     }
@@ -176,6 +182,7 @@ public final class Uplink implements AutoCloseable {
 
     @Override
     public void close() {
+        posting.shutdownNow();
         if (mqtt != null) {
             try {
                 mqtt.disconnect().get(5, TimeUnit.SECONDS);
