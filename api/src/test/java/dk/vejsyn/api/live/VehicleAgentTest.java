@@ -485,6 +485,15 @@ class VehicleAgentTest {
                 // gpsfake runs gpsd as its child: end both.
                 gpsfake.descendants().forEach(ProcessHandle::destroy);
                 gpsfake.destroy();
+                try {
+                    // gpsfake may not heed SIGTERM while it waits on its gpsd: then SIGKILL.
+                    if (!gpsfake.waitFor(5, TimeUnit.SECONDS)) {
+                        gpsfake.descendants().forEach(ProcessHandle::destroyForcibly);
+                        gpsfake.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
         }
     }
