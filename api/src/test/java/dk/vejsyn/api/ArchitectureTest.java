@@ -57,4 +57,17 @@ class ArchitectureTest {
                 .because("rendered footage and training scenes are made by commands, never in detection")
                 .check(classes);
     }
+
+    @Test
+    void theVehicleAgentAndTheServiceStayApart() {
+        noClasses().that().resideInAPackage("dk.vejsyn.agent..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.springframework..", "dk.vejsyn.api..")
+                .because("the agent runs on the vehicle with the inference module only; the wire formats it shares "
+                        + "with the service live in inference")
+                .check(classes);
+        noClasses().that().resideInAPackage("dk.vejsyn.api..")
+                .should().dependOnClassesThat().resideInAPackage("dk.vejsyn.agent..")
+                .because("the service never runs vehicle code")
+                .check(classes);
+    }
 }

@@ -42,7 +42,7 @@ public abstract class PostgisIntegrationTest {
     @TestConfiguration
     static class CallerOfThePath {
         private static final Pattern MUNICIPALITY = Pattern.compile("/api/v1/municipalities/([0-9]{3})(/.*)?");
-        private static final Pattern VEHICLE = Pattern.compile("/api/v1/vehicles/([^/]+)/frames");
+        private static final Pattern VEHICLE = Pattern.compile("/api/v1/vehicles/([^/]+)/(frames|observations)");
 
         @Bean
         MockMvcBuilderCustomizer callerOfThePath() {

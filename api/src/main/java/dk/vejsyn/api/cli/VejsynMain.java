@@ -23,13 +23,18 @@ public final class VejsynMain {
     }
 
     static CommandLine commandLine() {
-        return VejsynCli.newCommandLine(new StoreOutput())
+        CommandLine cl = VejsynCli.newCommandLine(new StoreOutput())
                 .addSubcommand(new ServeCommand())
                 .addSubcommand(new DemoCommand())
                 .addSubcommand(new SimulateVehicleCommand())
                 .addSubcommand(new UploadCommand())
                 .addSubcommand(new TokenCommand())
                 .addSubcommand(new RoadsCommand());
+        // The vehicle agent is a program of its own (module agent/), which bin/vejsyn starts.
+        cl.getCommandSpec().usageMessage().footer("", "On a vehicle: bin/vejsyn agent --config vehicle.json "
+                + "(the on-board agent; README, \"On the vehicle\").");
+        return cl;
+
     }
 
     /**

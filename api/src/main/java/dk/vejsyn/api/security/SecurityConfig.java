@@ -185,6 +185,7 @@ public class SecurityConfig {
                         .requestMatchers(HttpMethod.POST, "/api/v1/drives").access(roles(Role.VEHICLE, Role.PLANNER))
                         .requestMatchers(HttpMethod.GET, "/api/v1/jobs/*").access(roles(Role.VEHICLE, Role.VIEWER))
                         .requestMatchers(HttpMethod.POST, "/api/v1/vehicles/{vehicle}/frames").access(ownVehicle())
+                        .requestMatchers(HttpMethod.POST, "/api/v1/vehicles/{vehicle}/observations").access(ownVehicle())
                         // Fleet health (issue 18): a vehicle reports for itself; admins see their fleet, the operator all.
                         .requestMatchers(HttpMethod.POST, "/api/v1/vehicles/{vehicle}/heartbeat").access(ownVehicle())
                         .requestMatchers(HttpMethod.GET, "/api/v1/vehicles").access(roles(Role.OPERATOR))

@@ -144,6 +144,8 @@ class SecurityMatrixTest extends PostgisIntegrationTest {
                 new Group("GET", "/api/v1/jobs/{job}", null, null, false, 200, 200, 200, 200, 403),
                 new Group("POST", "/api/v1/drives", "--x--\r\n", "multipart/form-data; boundary=x", false, 403, 400, 400, 400, 403),
                 new Group("POST", "/api/v1/vehicles/" + VEHICLE + "/frames", "", "image/jpeg", false, 403, 403, 403, 400, 403),
+                // An observation made on board (the agent's edge mode) without fields: the vehicle gets its 400.
+                new Group("POST", "/api/v1/vehicles/" + VEHICLE + "/observations", "", "image/jpeg", false, 403, 403, 403, 400, 403),
                 new Group("GET", "/api/v1/me", null, null, false, 200, 200, 200, 200, 200),
                 // Fleet health: a vehicle reports for itself (an empty heartbeat: its 400); admins see their fleet, the operator all.
                 new Group("POST", "/api/v1/vehicles/" + VEHICLE + "/heartbeat?municipality=" + OWN, "{}", "application/json", false,
