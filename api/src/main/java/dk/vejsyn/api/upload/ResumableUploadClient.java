@@ -6,30 +6,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dk.vejsyn.inference.InputException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * The client side of resumable uploads ({@code bin/vejsyn upload}; plain JDK {@link HttpClient}, no
@@ -42,8 +30,6 @@ import java.util.stream.Stream;
  */
 public final class ResumableUploadClient {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final List<String> VIDEO = List.of(".mp4", ".mov", ".mkv", ".avi");
-    private static final List<String> TRACK = List.of(".gpx", ".nmea", ".csv");
 
     /** How to upload. {@code driveRef}, {@code municipality}, {@code vehicle}: null for the server's defaults. */
     public record Options(String server, String token, String municipality, String vehicle, String driveRef,
@@ -84,58 +70,9 @@ public final class ResumableUploadClient {
         }
     }
 
-    /**
-     * A drive's parts: a zip of geotagged JPEGs ({@code images}), or a folder with one video, its
-     * track (the one named like the video, else the only GPX/NMEA/CSV) and optionally
-     * {@code camera.json}.
-     */
+    /** A drive's parts (name → file): {@link DriveParts#of}. */
     public static Map<String, Path> partsOf(Path drive) {
-        Map<String, Path> parts = new LinkedHashMap<>();
-        if (Files.isRegularFile(drive) && drive.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".zip")) {
-            parts.put("images", drive);
-            return parts;
-        }
-        if (!Files.isDirectory(drive)) {
-            throw new InputException(drive + ": not a drive folder (video + track) or a zip of geotagged JPEGs");
-        }
-        List<Path> files;
-        try (Stream<Path> s = Files.list(drive)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
-        } catch (IOException e) {
-            throw new InputException(drive + ": cannot list: " + e.getMessage(), e);
-        }
-        List<Path> videos = files.stream().filter(f -> hasExtension(f, VIDEO)).toList();
-        if (videos.size() != 1) {
-            throw new InputException(drive + ": expected one video (" + String.join(", ", VIDEO) + "), found " + videos.size());
-        }
-        Path video = videos.get(0);
-        String base = stem(video);
-        List<Path> tracks = files.stream().filter(f -> hasExtension(f, TRACK)).toList();
-        Optional<Path> named = tracks.stream().filter(t -> stem(t).equals(base)).findFirst();
-        Path track = named.orElseGet(() -> {
-            if (tracks.size() != 1) {
-                throw new InputException(drive + ": expected the video's track (" + base + ".gpx/.nmea/.csv) or a single track file, found "
-                        + tracks.size());
-            }
-            return tracks.get(0);
-        });
-        parts.put("video", video);
-        parts.put("track", track);
-        if (Files.isRegularFile(drive.resolve("camera.json"))) {
-            parts.put("camera", drive.resolve("camera.json"));
-        }
-        return parts;
-    }
-
-    private static boolean hasExtension(Path f, List<String> extensions) {
-        String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-        return extensions.stream().anyMatch(n::endsWith);
-    }
-
-    private static String stem(Path f) {
-        String n = f.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot < 0 ? n : n.substring(0, dot);
+        return DriveParts.of(drive);
     }
 
     /** Uploads {@code parts} (name → file) and finishes the session; returns the job. */
@@ -148,12 +85,12 @@ public final class ResumableUploadClient {
                 throw new InputException(e.getValue() + ": cannot read: " + ex.getMessage(), ex);
             }
         }
-        Path state = stateFile(parts, sizes);
+        Path state = UploadStateFile.of(options.stateDir(), base, options.driveRef(), parts, sizes);
         String resumed = resumeSession(state).orElse(null);
         final String session;
         if (resumed == null) {
             session = createSession(parts, sizes);
-            saveState(state, session);
+            UploadStateFile.save(state, session);
         } else {
             session = resumed;
         }
@@ -166,7 +103,7 @@ public final class ResumableUploadClient {
                 .POST(HttpRequest.BodyPublishers.noBody()), Duration.ofMinutes(5)), 202);
         JsonNode job = parse(finished.body());
         String location = finished.headers().firstValue("Location").orElse("/api/v1/jobs/" + job.path("id").asText());
-        deleteState(state);
+        UploadStateFile.delete(state);
         log.accept("upload complete: " + bytesSent + " bytes sent, " + resumes + " resume(s); job " + location);
         return new Result(session, location, job, bytesSent, resumes);
     }
@@ -275,7 +212,7 @@ public final class ResumableUploadClient {
                         .header("Content-Type", "application/octet-stream")
                         .header("Content-Range", "bytes " + first + "-" + last + "/" + size)
                         .PUT(HttpRequest.BodyPublishers.fromPublisher(
-                                HttpRequest.BodyPublishers.ofInputStream(() -> range(file, first, length)), length));
+                                HttpRequest.BodyPublishers.ofInputStream(() -> DriveParts.range(file, first, length)), length));
                 bytesSent += length; // what is handed to the connection (an upper bound when it drops)
                 HttpResponse<String> r = sendOnce(b, timeoutFor(length));
                 int status = r.statusCode();
@@ -352,48 +289,6 @@ public final class ResumableUploadClient {
                 return Optional.empty();
             }
         });
-    }
-
-    private static InputStream range(Path file, long first, long length) {
-        try {
-            FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-            ch.position(first);
-            InputStream in = Channels.newInputStream(ch);
-            return new InputStream() {
-                long left = length;
-
-                @Override
-                public int read() throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int b = in.read();
-                    if (b >= 0) {
-                        left--;
-                    }
-                    return b;
-                }
-
-                @Override
-                public int read(byte[] buf, int off, int len) throws IOException {
-                    if (left <= 0) {
-                        return -1;
-                    }
-                    int n = in.read(buf, off, (int) Math.min(len, left));
-                    if (n > 0) {
-                        left -= n;
-                    }
-                    return n;
-                }
-
-                @Override
-                public void close() throws IOException {
-                    in.close();
-                }
-            };
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     // ---- HTTP ---------------------------------------------------------------------------
@@ -500,55 +395,6 @@ public final class ResumableUploadClient {
             return body == null || body.isBlank() ? JSON.createObjectNode() : JSON.readTree(body);
         } catch (IOException e) {
             throw new UploadFailedException(0, "the server's answer is not JSON: " + body);
-        }
-    }
-
-    // ---- state file ---------------------------------------------------------------------
-
-    /** Where the session of these files on this server is remembered (null: nowhere). */
-    private Path stateFile(Map<String, Path> parts, Map<String, Long> sizes) {
-        if (options.stateDir() == null) {
-            return null;
-        }
-        StringBuilder key = new StringBuilder(base).append('\n').append(options.driveRef()).append('\n');
-        parts.forEach((name, file) -> {
-            key.append(name).append('=').append(file.toAbsolutePath().normalize()).append(' ').append(sizes.get(name));
-            try {
-                key.append(' ').append(Files.getLastModifiedTime(file).toMillis());
-            } catch (IOException e) {
-                // size alone
-            }
-            key.append('\n');
-        });
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(key.toString().getBytes(StandardCharsets.UTF_8));
-            return options.stateDir().resolve(HexFormat.of().formatHex(h, 0, 12) + ".json");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void saveState(Path state, String session) {
-        if (state == null) {
-            return;
-        }
-        try {
-            Files.createDirectories(state.getParent());
-            Path tmp = state.resolveSibling(state.getFileName() + ".tmp");
-            Files.writeString(tmp, JSON.createObjectNode().put("session", session).toString());
-            Files.move(tmp, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the upload state " + state, e);
-        }
-    }
-
-    private static void deleteState(Path state) {
-        if (state != null) {
-            try {
-                Files.deleteIfExists(state);
-            } catch (IOException e) {
-                // harmless: the next run finds the session finished and answers its job
-            }
         }
     }
 

@@ -43,6 +43,10 @@ import org.springframework.stereotype.Service;
  * the end of each request, and also when the connection drops mid-range (what arrived is kept). The
  * count only grows over a contiguous prefix: a range starting after it is refused (409, with the
  * count), a range overlapping it has its known prefix skipped, so repeats are harmless.
+ *
+ * <p>Why one class of about 500 lines: the session rows, the part files and their fsync, the
+ * writer claim and the expiry share the one invariant above ({@code received} only grows over
+ * bytes that are on disk); kept together, every path that moves the count can be read at once.
  */
 @Service
 public class ResumableUploads {

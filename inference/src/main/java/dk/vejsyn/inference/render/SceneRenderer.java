@@ -26,6 +26,10 @@ import org.opencv.imgproc.Imgproc;
  *
  * <p>Not thread-safe (reuses buffers); use one per thread. Call {@link #close()} to free the
  * native buffers.
+ *
+ * <p>Why one class of about 450 lines: a development tool (demo footage and training scenes, never
+ * used by the service), whose passes share the per-camera buffers computed once in the
+ * constructor; split, each pass would need them handed over.
  */
 public final class SceneRenderer implements AutoCloseable {
     private static final double MAX_RANGE_M = 150;
