@@ -56,7 +56,7 @@ class OgcCrackCollectionsTest extends PostgisIntegrationTest {
     void potholesAndCracksAreCollectionsBesideAllFindings() throws Exception {
         ingest();
         mvc.perform(get(OGC + "/collections")).andExpect(status().isOk())
-                .andExpect(jsonPath("$.collections[*].id").value(org.hamcrest.Matchers.contains("findings", "potholes", "cracks")))
+                .andExpect(jsonPath("$.collections[*].id").value(org.hamcrest.Matchers.contains("findings", "potholes", "cracks", "road_segments")))
                 .andExpect(jsonPath("$.collections[2].links[?(@.rel == 'items')].href")
                         .value(org.hamcrest.Matchers.contains(org.hamcrest.Matchers.endsWith("/collections/cracks/items"))));
         mvc.perform(get(OGC + "/collections/cracks")).andExpect(status().isOk())
