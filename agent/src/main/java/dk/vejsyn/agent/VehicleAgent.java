@@ -2,7 +2,6 @@ package dk.vejsyn.agent;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dk.vejsyn.inference.detect.Detector;
 import dk.vejsyn.inference.detect.DjlDetector;
 import dk.vejsyn.inference.detect.ModelSpec;
 import dk.vejsyn.inference.frame.DistanceSampler;
@@ -14,9 +13,8 @@ import dk.vejsyn.inference.geo.Georeferencer;
 import dk.vejsyn.inference.geo.Observation;
 import dk.vejsyn.inference.geo.ObservationFields;
 import dk.vejsyn.inference.geo.ObservationLocator;
+import dk.vejsyn.inference.pipeline.DetectionService;
 import dk.vejsyn.inference.pipeline.DetectionSettings;
-import dk.vejsyn.inference.pipeline.FrameStep;
-import dk.vejsyn.inference.timing.StageTimes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,8 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *   <li>in {@code stream} mode encoded as JPEG and queued as a live frame (frame id = its capture
  *       time), for the service to detect;</li>
  *   <li>in {@code edge} mode run through the same per-frame step as batch and live ingest
- *       ({@link FrameStep}: detect, evidence crop, locate) on board, and only the observations,
+ *       ({@link dk.vejsyn.inference.pipeline.FrameStep}: detect, evidence crop, locate, in a
+ *       {@link DetectionService}) on board, and only the observations,
  *       each with its damage-only crop, are queued; full frames never leave the vehicle.</li>
  * </ul>
  *
@@ -281,85 +278,85 @@ public final class VehicleAgent implements AutoCloseable {
     }
 
     /**
-     * Edge mode: detection on board on a thread of its own (one predictor), so that the camera is
-     * read while a frame is detected; a bounded hand-over queue holds sampled frames meanwhile.
+     * Edge mode: detection on board in the same {@link DetectionService} as the service's (one
+     * worker with one predictor, here on its own thread, so that the camera is read while a frame
+     * is detected); a bounded batch lane holds sampled frames meanwhile, and the camera waits for a
+     * place when detection falls behind.
      */
     private final class EdgeProcessor implements Processor {
+        /** Sampled frames waiting for or in detection. */
+        private static final int WAITING_FRAMES = 16;
         private final DjlDetector.DetectorModel model;
         private final ObservationLocator locator;
-        private final FrameStep step;
-        private final BlockingQueue<Object[]> queue = new ArrayBlockingQueue<>(16);
-        private final Thread worker;
-        private volatile boolean done;
-        private volatile RuntimeException failure;
+        private final DetectionService detection;
+        private volatile Throwable failure;
 
         EdgeProcessor(CameraModel camera) {
             AgentConfig.Detection d = config.detection();
             DetectionSettings settings = new DetectionSettings(
                     d.model() != null ? Path.of(d.model()) : ModelSpec.defaultMetadataFile(), d.score(), d.iou(),
                     d.maxRangeM(), config.sampling().distanceM(), d.evidenceMarginPx(), 1);
-            dk.vejsyn.inference.pipeline.PipelineSettings.useOneNativeThreadPerWorker();
             this.model = DjlDetector.DetectorModel.load(settings.modelSpec());
             this.locator = settings.locator(camera);
-            this.step = settings.frameStep();
+            this.detection = new DetectionService(model, settings.frameStep(), 1, 0, WAITING_FRAMES, "agent");
             log.info("edge mode: model {} loaded; only observations with their damage crops leave the vehicle",
                     settings.model());
-            this.worker = new Thread(this::work, "vejsyn-agent-detector");
-            worker.setDaemon(true);
-            worker.start();
         }
 
         @Override
         public void accept(Camera.Captured c, GeoTag tag) throws InterruptedException {
-            if (failure != null) {
-                throw failure;
+            failIfFailed();
+            DetectionService.Slot slot;
+            while ((slot = detection.reserve(DetectionService.Lane.BATCH, Duration.ofMillis(200))) == null) {
+                failIfFailed();
             }
-            queue.put(new Object[] {c, tag});
+            String frameId = frameId(tag.time());
+            Frame frame = new Frame(c.index(), config.camera().source(), tag.time(), c.image());
+            slot.submit(new DetectionService.FrameTask(frame, tag, "edge/" + config.vehicle() + "/" + frameId, c.index(),
+                    locator), () -> failure == null, r -> {
+                        List<Observation> found = r.outcome().observations();
+                        for (int i = 0; i < found.size(); i++) {
+                            Observation o = found.get(i);
+                            String id = frameId + "-" + i;
+                            queue("observations", id, ObservationFields.of(id, frameId, drive, o),
+                                    o.evidenceJpeg() == null ? new byte[0] : o.evidenceJpeg());
+                        }
+                        return null;
+                    })
+                    .whenComplete((v, e) -> {
+                        if (e != null && !(e instanceof java.util.concurrent.CancellationException) && failure == null) {
+                            failure = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                    ? e.getCause() : e;
+                            log.error("on-board detection failed", failure);
+                        }
+                    });
         }
 
-        private void work() {
-            StageTimes times = new StageTimes();
-            try (Detector detector = model.newDetector(times)) {
-                while (!done || !queue.isEmpty()) {
-                    Object[] w = queue.poll(200, TimeUnit.MILLISECONDS);
-                    if (w == null) {
-                        continue;
-                    }
-                    Camera.Captured c = (Camera.Captured) w[0];
-                    GeoTag tag = (GeoTag) w[1];
-                    String frameId = frameId(tag.time());
-                    List<Observation> found;
-                    try (Frame frame = new Frame(c.index(), config.camera().source(), tag.time(), c.image())) {
-                        found = step.run(detector, locator, frame, tag, "edge/" + config.vehicle() + "/" + frameId,
-                                c.index(), times).observations();
-                    }
-                    for (int i = 0; i < found.size(); i++) {
-                        Observation o = found.get(i);
-                        String id = frameId + "-" + i;
-                        queue("observations", id, ObservationFields.of(id, frameId, drive, o),
-                                o.evidenceJpeg() == null ? new byte[0] : o.evidenceJpeg());
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                failure = e;
-                log.error("on-board detection failed", e);
+        private void failIfFailed() {
+            Throwable f = failure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error err) {
+                throw err;
+            }
+            if (f != null) {
+                throw new IllegalStateException(f);
             }
         }
 
         @Override
         public void finish() throws InterruptedException {
-            done = true;
-            worker.join();
-            if (failure != null) {
-                throw failure;
+            // Every sampled frame detected and its observations in the outbox before the drive ends.
+            while (!detection.awaitIdle(DetectionService.Lane.BATCH, Duration.ofSeconds(1))) {
+                failIfFailed();
             }
+            failIfFailed();
         }
 
         @Override
         public void close() {
-            done = true;
+            detection.close();
             model.close();
         }
     }
