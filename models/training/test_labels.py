@@ -323,14 +323,21 @@ class EvaluateClassTest(TempDatasets):
             self.assertIn("is not annotated for crack", str(e.exception.code))
 
     @unittest.skipIf(torch is None, "torch not installed")
-    def test_model_must_report_the_class(self):
+    def test_model_must_have_an_output_for_the_class(self):
         d = self.make("rdd2022-china-motorbike", {"labels/a.txt": "1 0.5 0.5 0.2 0.1\n", "images/.keep": ""})
         meta = os.path.join(self.root, "m.json")
         with open(meta, "w") as f:
-            f.write('{"classes": ["pothole", "crack"], "reported_classes": ["pothole"], "thresholds": {"score": 0.3}}')
+            f.write('{"classes": ["pothole", "patch"], "reported_classes": ["pothole"], "thresholds": {"score": 0.3}}')
         with self.assertRaises(SystemExit) as e:
             self.run_main("--dataset", d, "--class", "crack", "--meta", meta)
-        self.assertIn("does not report crack", str(e.exception.code))
+        self.assertIn("has no crack output", str(e.exception.code))
+        # A crack row the metadata does not report is measured (as the Java evaluator does), not refused.
+        with open(meta, "w") as f:
+            f.write('{"classes": ["pothole", "crack"], "reported_classes": ["pothole"], "thresholds": {"score": 0.3}}')
+        try:
+            self.run_main("--dataset", d, "--class", "crack", "--meta", meta)
+        except SystemExit as e:
+            self.fail(f"an unreported crack row was refused: {e.code}")
 
     @unittest.skipIf(torch is None, "torch not installed")
     def test_only_class_keeps_one_row_renumbered(self):
