@@ -1,19 +1,7 @@
 package dk.vejsyn.api.live;
 
-import com.hivemq.client.mqtt.MqttGlobalPublishFilter;
-import com.hivemq.client.mqtt.datatypes.MqttQos;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5AsyncClient;
-import com.hivemq.client.mqtt.mqtt5.Mqtt5Client;
-import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserProperties;
-import com.hivemq.client.mqtt.mqtt5.datatypes.Mqtt5UserPropertiesBuilder;
 import com.hivemq.client.mqtt.mqtt5.message.publish.Mqtt5Publish;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -39,75 +27,20 @@ import org.springframework.transaction.TransactionException;
  */
 public final class MqttFrameConsumer implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(MqttFrameConsumer.class);
-    /** Dead-lettered messages are for inspection, not archives: the broker drops them after a day. */
-    private static final long DEAD_LETTER_EXPIRY_S = 24 * 3600;
 
     private final LiveIngest ingest;
     private final LiveProperties props;
-    private volatile boolean running;
-    private volatile boolean subscribed;
-    private Mqtt5AsyncClient client;
-    private ExecutorService executor;
+    private final VehicleTopicSubscriber subscriber;
 
     public MqttFrameConsumer(LiveIngest ingest) {
         this.ingest = ingest;
         this.props = ingest.properties();
+        this.subscriber = new VehicleTopicSubscriber(props, "frames", "", "vejsyn-live-mqtt", this::onMessage);
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        URI uri = URI.create(props.brokerUrl());
-        executor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "vejsyn-live-mqtt");
-            t.setDaemon(true);
-            return t;
-        });
-        var builder = Mqtt5Client.builder()
-                .identifier(props.clientId())
-                .serverHost(uri.getHost())
-                .serverPort(uri.getPort() > 0 ? uri.getPort() : 1883);
-        if (props.hasMqttAccount()) {
-            builder = builder.simpleAuth().username(props.mqttUsername())
-                    .password(props.mqttPassword().getBytes(StandardCharsets.UTF_8)).applySimpleAuth();
-        }
-        client = builder
-                .automaticReconnect().initialDelay(500, TimeUnit.MILLISECONDS).maxDelay(10, TimeUnit.SECONDS).applyAutomaticReconnect()
-                .addConnectedListener(ctx -> subscribe())
-                .addDisconnectedListener(ctx -> {
-                    if (running) {
-                        log.warn("MQTT broker {} disconnected: {}", props.brokerUrl(), ctx.getCause().toString());
-                    }
-                })
-                .buildAsync();
-        // Registered before connecting: a resumed session may deliver at once.
-        client.publishes(MqttGlobalPublishFilter.ALL, this::onMessage, executor, true);
-        client.connectWith()
-                .cleanStart(false)
-                .sessionExpiryInterval(props.sessionExpiry().toSeconds())
-                .restrictions().receiveMaximum(props.receiveMaximum()).applyRestrictions()
-                .send()
-                .whenComplete((ack, e) -> {
-                    if (e != null) {
-                        log.warn("MQTT broker {} not reachable yet ({}); retrying", props.brokerUrl(), e.toString());
-                    }
-                });
-    }
-
-    private void subscribe() {
-        client.subscribeWith().topicFilter(props.subscription()).qos(MqttQos.AT_LEAST_ONCE).send()
-                .whenComplete((ack, e) -> {
-                    if (e != null) {
-                        log.error("MQTT subscription {} failed", props.subscription(), e);
-                    } else {
-                        subscribed = true;
-                        log.info("consuming live frames from {} on {} as {}", props.subscription(), props.brokerUrl(),
-                                props.clientId());
-                    }
-                });
+    public void start() {
+        subscriber.start();
     }
 
     /** One message, on the consumer thread. Never throws: a bad message must not stop consumption. */
@@ -117,7 +50,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
         String vehicle = null;
         boolean counted = false;
         try {
-            String[] parts = topicParts(topic);
+            String[] parts = subscriber.topicParts(topic);
             if (parts == null) {
                 throw new FrameRejectedException(RejectReason.MALFORMED_TOPIC,
                         "topic is not " + props.topicPrefix() + "/{municipality}/{vehicle}/frames: " + topic);
@@ -129,7 +62,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
                 throw new FrameRejectedException(RejectReason.FRAME_TOO_LARGE,
                         "frame of " + payload.length + " bytes exceeds " + props.maxFrameSize());
             }
-            Map<String, String> fields = userProperties(p.getUserProperties());
+            Map<String, String> fields = VehicleTopicSubscriber.userProperties(p);
             FrameMessage m = FrameFields.parse(municipality, vehicle, fields::get, payload, Transport.MQTT,
                     props.maxClockSkew(), props.inboxRetention(), ingest.clock());
             counted = true;
@@ -140,7 +73,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
                 ingest.countReceived(Transport.MQTT);
                 ingest.reject(Transport.MQTT, e);
             }
-            deadLetter(p, municipality, vehicle, e.reason(), e.getMessage());
+            subscriber.deadLetter(p, municipality, vehicle, e.reason().slug(), e.getMessage());
         } catch (LiveBusyException e) {
             log.info("live ingest stopping; frame on {} left to the broker", topic);
         } catch (InterruptedException e) {
@@ -148,7 +81,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
         } catch (RuntimeException e) {
             log.error("unexpected failure on a frame from {}", topic, e);
             ingest.reject(Transport.MQTT, new FrameRejectedException(RejectReason.PROCESSING_FAILED, e.toString()));
-            deadLetter(p, municipality, vehicle, RejectReason.PROCESSING_FAILED, e.toString());
+            subscriber.deadLetter(p, municipality, vehicle, RejectReason.PROCESSING_FAILED.slug(), e.toString());
         }
     }
 
@@ -160,7 +93,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
                 ingest.accept(m, true);
                 return;
             } catch (DataAccessException | TransactionException e) {
-                if (!running) {
+                if (!subscriber.isRunning()) {
                     throw new LiveBusyException("stopping");
                 }
                 log.warn("cannot store live frame {} / {} yet ({}); retrying in {} ms", m.vehicle(), m.frameId(),
@@ -171,80 +104,24 @@ public final class MqttFrameConsumer implements SmartLifecycle {
         }
     }
 
-    /** {municipality, vehicle} of {@code {prefix}/{municipality}/{vehicle}/frames}, or null. */
-    String[] topicParts(String topic) {
-        String prefix = props.topicPrefix() + "/";
-        if (!topic.startsWith(prefix)) {
-            return null;
-        }
-        String[] parts = topic.substring(prefix.length()).split("/", -1);
-        if (parts.length != 3 || !"frames".equals(parts[2]) || parts[0].isEmpty() || parts[1].isEmpty()) {
-            return null;
-        }
-        return new String[] {parts[0], parts[1]};
-    }
-
-    private static Map<String, String> userProperties(Mqtt5UserProperties props) {
-        Map<String, String> m = new HashMap<>();
-        props.asList().forEach(u -> m.putIfAbsent(u.getName().toString(), u.getValue().toString()));
-        return m;
-    }
-
-    /**
-     * Re-publishes a rejected message, payload and user properties unchanged, with its reason,
-     * then acknowledges it. Should even the dead-letter publish fail, the message is still
-     * acknowledged: it is invalid, and redelivering it would only block the stream.
-     */
-    private void deadLetter(Mqtt5Publish p, String municipality, String vehicle, RejectReason reason, String detail) {
-        String m = municipality != null && FrameFields.MUNICIPALITY.matcher(municipality).matches() ? municipality : "unknown";
-        String v = vehicle != null && FrameFields.VEHICLE.matcher(vehicle).matches() ? vehicle : "unknown";
-        Mqtt5UserPropertiesBuilder up = Mqtt5UserProperties.builder()
-                .add("reason", reason.slug())
-                .add("detail", FrameFields.abbreviate(detail == null ? "" : detail))
-                .add("topic", p.getTopic().toString());
-        p.getUserProperties().asList().forEach(up::add);
-        try {
-            client.publishWith().topic(props.deadLetterTopic(m, v)).qos(MqttQos.AT_LEAST_ONCE)
-                    .payload(p.getPayloadAsBytes()).messageExpiryInterval(DEAD_LETTER_EXPIRY_S)
-                    .userProperties(up.build())
-                    .send().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.warn("dead-letter publish for {} failed: {}", p.getTopic(), e.toString());
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        log.info("rejected frame on {}: {} ({})", p.getTopic(), reason.slug(), detail);
-        p.acknowledge();
-    }
-
     @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        try {
-            client.disconnect().get(5, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            log.debug("MQTT disconnect: {}", e.toString());
-        }
-        executor.shutdownNow();
-        try {
-            executor.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    public void stop() {
+        subscriber.stop();
     }
 
     /** Whether the broker has confirmed the shared subscription. */
     public boolean isSubscribed() {
-        return subscribed;
+        return subscriber.isSubscribed();
+    }
+
+    /** {municipality, vehicle} of {@code {prefix}/{municipality}/{vehicle}/frames}, or null. */
+    String[] topicParts(String topic) {
+        return subscriber.topicParts(topic);
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return subscriber.isRunning();
     }
 
     /** Starts after and stops before {@link LiveIngest}. */
