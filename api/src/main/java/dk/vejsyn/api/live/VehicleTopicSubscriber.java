@@ -46,6 +46,7 @@ public final class VehicleTopicSubscriber {
     private final String clientId;
     private final String threadName;
     private final Consumer<Mqtt5Publish> handler;
+    private final int detailChars;
     private volatile boolean running;
     private volatile boolean subscribed;
     private Mqtt5AsyncClient client;
@@ -55,14 +56,16 @@ public final class VehicleTopicSubscriber {
      * @param kind the last topic level, e.g. {@code frames}
      * @param clientIdSuffix appended to {@code vejsyn.live.client-id} ("" for the frames)
      * @param handler gets each message on the subscriber's thread and acknowledges it; must not throw
+     * @param detailChars a dead letter's {@code detail} is cut after this many characters
      */
     public VehicleTopicSubscriber(LiveProperties props, String kind, String clientIdSuffix, String threadName,
-            Consumer<Mqtt5Publish> handler) {
+            Consumer<Mqtt5Publish> handler, int detailChars) {
         this.props = props;
         this.kind = kind;
         this.clientId = props.clientId() + clientIdSuffix;
         this.threadName = threadName;
         this.handler = handler;
+        this.detailChars = detailChars;
     }
 
     /** The shared subscription this instance consumes. */
@@ -159,7 +162,8 @@ public final class VehicleTopicSubscriber {
         String v = vehicle != null && FrameFields.VEHICLE.matcher(vehicle).matches() ? vehicle : "unknown";
         Mqtt5UserPropertiesBuilder up = Mqtt5UserProperties.builder()
                 .add("reason", reason)
-                .add("detail", FrameFields.abbreviate(detail == null ? "" : detail))
+                .add("detail", detail == null ? "" : detail.length() <= detailChars ? detail
+                        : detail.substring(0, detailChars) + "…")
                 .add("topic", p.getTopic().toString());
         p.getUserProperties().asList().forEach(up::add);
         try {
