@@ -33,7 +33,7 @@ public final class MqttObservationConsumer implements SmartLifecycle {
     public MqttObservationConsumer(EdgeObservations observations, LiveProperties props) {
         this.observations = observations;
         this.props = props;
-        this.subscriber = new VehicleTopicSubscriber(props, "observations", "-obs", "vejsyn-edge-mqtt", this::onMessage, 200);
+        this.subscriber = new VehicleTopicSubscriber(props, "observations", "on-board observations", "-obs", "vejsyn-edge-mqtt", this::onMessage, 200);
     }
 
     String subscription() {

@@ -35,7 +35,7 @@ public final class MqttHeartbeatConsumer implements SmartLifecycle {
     public MqttHeartbeatConsumer(Heartbeats heartbeats, LiveProperties props) {
         this.heartbeats = heartbeats;
         this.props = props;
-        this.subscriber = new VehicleTopicSubscriber(props, TOPIC, "-fleet", "vejsyn-fleet-mqtt", this::onMessage, 80);
+        this.subscriber = new VehicleTopicSubscriber(props, TOPIC, "heartbeats", "-fleet", "vejsyn-fleet-mqtt", this::onMessage, 80);
     }
 
     /** The shared subscription this instance consumes. */

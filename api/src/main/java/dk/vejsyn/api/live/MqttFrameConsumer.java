@@ -35,7 +35,7 @@ public final class MqttFrameConsumer implements SmartLifecycle {
     public MqttFrameConsumer(LiveIngest ingest) {
         this.ingest = ingest;
         this.props = ingest.properties();
-        this.subscriber = new VehicleTopicSubscriber(props, "frames", "", "vejsyn-live-mqtt", this::onMessage, 40);
+        this.subscriber = new VehicleTopicSubscriber(props, "frames", "live frames", "", "vejsyn-live-mqtt", this::onMessage, 40);
     }
 
     @Override

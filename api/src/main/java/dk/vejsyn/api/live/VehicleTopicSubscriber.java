@@ -43,6 +43,7 @@ public final class VehicleTopicSubscriber {
 
     private final LiveProperties props;
     private final String kind;
+    private final String what;
     private final String clientId;
     private final String threadName;
     private final Consumer<Mqtt5Publish> handler;
@@ -54,14 +55,17 @@ public final class VehicleTopicSubscriber {
 
     /**
      * @param kind the last topic level, e.g. {@code frames}
+     * @param what what the messages are, for the log ("consuming live frames from …"; scripts and
+     *     tests wait for that line)
      * @param clientIdSuffix appended to {@code vejsyn.live.client-id} ("" for the frames)
      * @param handler gets each message on the subscriber's thread and acknowledges it; must not throw
      * @param detailChars a dead letter's {@code detail} is cut after this many characters
      */
-    public VehicleTopicSubscriber(LiveProperties props, String kind, String clientIdSuffix, String threadName,
-            Consumer<Mqtt5Publish> handler, int detailChars) {
+    public VehicleTopicSubscriber(LiveProperties props, String kind, String what, String clientIdSuffix,
+            String threadName, Consumer<Mqtt5Publish> handler, int detailChars) {
         this.props = props;
         this.kind = kind;
+        this.what = what;
         this.clientId = props.clientId() + clientIdSuffix;
         this.threadName = threadName;
         this.handler = handler;
@@ -126,7 +130,7 @@ public final class VehicleTopicSubscriber {
                         log.error("MQTT subscription {} failed", subscription(), e);
                     } else {
                         subscribed = true;
-                        log.info("consuming {} from {} on {} as {}", kind, subscription(), props.brokerUrl(), clientId);
+                        log.info("consuming {} from {} on {} as {}", what, subscription(), props.brokerUrl(), clientId);
                     }
                 });
     }
